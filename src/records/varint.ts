@@ -1,0 +1,54 @@
+// Kafka's variable-length integers: protobuf base-128 varints of zigzag-encoded values. Record
+// fields use `varint` (int32 range) and `varlong` (int64 range; here bounded to safe integers).
+// Functions write at a position and return the position after the bytes they wrote.
+
+export function zigzag32(value: number): number {
+  return ((value << 1) ^ (value >> 31)) >>> 0;
+}
+
+/** Bytes a zigzag varint of `value` (int32) takes. */
+export function varintSize(value: number): number {
+  const z = zigzag32(value);
+  if (z < 0x80) return 1;
+  if (z < 0x4000) return 2;
+  if (z < 0x200000) return 3;
+  if (z < 0x10000000) return 4;
+  return 5;
+}
+
+export function writeVarint(buf: Uint8Array, pos: number, value: number): number {
+  let z = zigzag32(value);
+  while (z >= 0x80) {
+    buf[pos++] = (z & 0x7f) | 0x80;
+    z >>>= 7;
+  }
+  buf[pos++] = z;
+  return pos;
+}
+
+function zigzagLong(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1;
+}
+
+/** Bytes a zigzag varlong of `value` (a safe integer) takes. */
+export function varlongSize(value: number): number {
+  if (value >= -0x40000000 && value < 0x40000000) return varintSize(value);
+  let z = zigzagLong(value);
+  let size = 1;
+  while (z >= 0x80) {
+    z = Math.floor(z / 128);
+    size++;
+  }
+  return size;
+}
+
+export function writeVarlong(buf: Uint8Array, pos: number, value: number): number {
+  if (value >= -0x40000000 && value < 0x40000000) return writeVarint(buf, pos, value);
+  let z = zigzagLong(value);
+  while (z >= 0x80) {
+    buf[pos++] = (z % 128) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buf[pos++] = z;
+  return pos;
+}
