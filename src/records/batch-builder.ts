@@ -4,6 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import {
   BATCH_HEADER_SIZE,
+  COMPRESSION_NAMES,
   Compression,
   RECORDS_OFFSET,
   sealBatch,
@@ -44,6 +45,10 @@ export class BatchBuilder {
   #maxTimestamp = 0;
 
   constructor(capacityBytes: number, compression: Compression = Compression.None) {
+    // build() can only gzip; any other codec would label uncompressed records as compressed.
+    if (compression !== Compression.None && compression !== Compression.Gzip) {
+      throw new RangeError(`BatchBuilder writes compression none or gzip, not ${COMPRESSION_NAMES[compression]}`);
+    }
     this.#capacity = Math.max(capacityBytes, BATCH_HEADER_SIZE + 16);
     this.#compression = compression;
     this.#buf = Buffer.allocUnsafe(this.#capacity);

@@ -124,6 +124,8 @@ export function computeBatchCrc(buf: Buffer, pos: number, size: number): number 
  */
 export function batchDefect(buf: Buffer, pos: number, size: number): string | null {
   if (size < BATCH_HEADER_SIZE) return `batch of ${size} bytes is shorter than its ${BATCH_HEADER_SIZE}-byte header`;
+  // A torn write: the size came from a batchLength whose bytes never all reached the buffer.
+  if (size > buf.length - pos) return `batch of ${size} bytes runs past the ${buf.length - pos} bytes present`;
   if (batchSizeAt(buf, pos) !== size) return `batchLength says ${batchSizeAt(buf, pos)} bytes, ${size} present`;
   const magic = buf.readInt8(pos + MAGIC_OFFSET);
   if (magic !== MAGIC) return `magic byte is ${magic}, only RecordBatch v2 (magic 2) is supported`;

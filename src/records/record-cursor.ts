@@ -12,8 +12,12 @@ import {
   CONTROL_MASK,
   RECORD_COUNT_OFFSET,
   RECORDS_OFFSET,
+  batchSizeAt,
 } from './record-batch.js';
 import type { ConsumerRecord, RecordHeader } from './record.js';
+
+/** An int64 takes at most 10 bytes as a zigzag varint. */
+const MAX_VARLONG_BYTES = 10;
 
 export class RecordCursor {
   /** The bytes the positions below point into (the batch, or its decompressed records). */
@@ -35,6 +39,7 @@ export class RecordCursor {
 
   #pos = 0;
   #end = 0;
+  #recordEnd = 0;
   #remaining = 0;
 
   /** Position the cursor before the first record of the `size`-byte batch at `pos` in `batch`. */
@@ -75,6 +80,11 @@ export class RecordCursor {
     this.headerCount = this.#varint();
     this.headersStart = this.#pos;
     if (this.#pos > recordEnd) throw new CorruptBatchError(`record at offset ${this.offset} is longer than its length field`);
+    // Each header takes at least two bytes (two length varints), which bounds a corrupt count.
+    if (this.headerCount < 0 || this.headerCount * 2 > recordEnd - this.#pos) {
+      throw new CorruptBatchError(`record at offset ${this.offset} claims ${this.headerCount} headers in ${recordEnd - this.#pos} bytes`);
+    }
+    this.#recordEnd = recordEnd;
     this.#pos = recordEnd;
     return true;
   }
@@ -90,18 +100,32 @@ export class RecordCursor {
   headers(): RecordHeader[] {
     const headers: RecordHeader[] = [];
     const saved = this.#pos;
+    const end = this.#recordEnd;
     this.#pos = this.headersStart;
-    for (let i = 0; i < this.headerCount; i++) {
-      const keyLength = this.#varint();
-      const key = this.data.toString('utf8', this.#pos, this.#pos + keyLength);
-      this.#pos += keyLength;
-      const valueLength = this.#varint();
-      const value = valueLength < 0 ? null : this.data.subarray(this.#pos, this.#pos + valueLength);
-      if (valueLength > 0) this.#pos += valueLength;
-      headers.push({ key, value });
+    try {
+      for (let i = 0; i < this.headerCount; i++) {
+        // Header keys are never null in Kafka (DefaultRecord rejects a negative key size too).
+        if (this.#pos >= end) throw this.#headerError(i);
+        const keyLength = this.#varint();
+        if (keyLength < 0 || keyLength > end - this.#pos) throw this.#headerError(i);
+        const key = this.data.toString('utf8', this.#pos, this.#pos + keyLength);
+        this.#pos += keyLength;
+        if (this.#pos >= end) throw this.#headerError(i);
+        const valueLength = this.#varint();
+        if (valueLength > end - this.#pos) throw this.#headerError(i);
+        const value = valueLength < 0 ? null : this.data.subarray(this.#pos, this.#pos + valueLength);
+        if (valueLength > 0) this.#pos += valueLength;
+        headers.push({ key, value });
+      }
+      if (this.#pos > end) throw this.#headerError(this.headerCount - 1);
+    } finally {
+      this.#pos = saved;
     }
-    this.#pos = saved;
     return headers;
+  }
+
+  #headerError(index: number): CorruptBatchError {
+    return new CorruptBatchError(`header ${index} of the record at offset ${this.offset} runs past the end of its record`);
   }
 
   record(): ConsumerRecord {
@@ -130,21 +154,27 @@ export class RecordCursor {
       this.#pos++;
       return (byte >>> 1) ^ -(byte & 1);
     }
-    let z = 0;
-    let scale = 1;
-    do {
+    // A safe integer's zigzag form needs up to 54 bits, and an odd double above 2^53 rounds (which
+    // would flip the sign bit), so the sign comes from the first byte and the rest is summed halved.
+    this.#pos++;
+    const negative = (byte & 1) === 1;
+    let magnitude = (byte & 0x7f) >>> 1;
+    let scale = 64;
+    for (let extra = 1; byte & 0x80; extra++) {
+      if (extra >= MAX_VARLONG_BYTES) throw new CorruptBatchError(`varlong longer than ${MAX_VARLONG_BYTES} bytes`);
       byte = data[this.#pos++]!;
-      z += (byte & 0x7f) * scale;
+      magnitude += (byte & 0x7f) * scale;
       scale *= 128;
-      if (scale > 2 ** 63) throw new CorruptBatchError('varlong longer than 9 bytes');
-    } while (byte & 0x80);
+    }
     if (this.#pos > this.#end) throw new CorruptBatchError('record runs past the end of its batch');
-    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    const value = negative ? -magnitude - 1 : magnitude;
+    if (!Number.isSafeInteger(value)) throw new CorruptBatchError(`varlong at byte ${this.#pos} is outside the safe integer range`);
+    return value;
   }
 }
 
 /** Every record of the batch at `pos` (its size taken from batchLength), as objects. */
-export function decodeRecords(batch: Buffer, pos = 0, size = batch.length - pos): ConsumerRecord[] {
+export function decodeRecords(batch: Buffer, pos = 0, size = batchSizeAt(batch, pos)): ConsumerRecord[] {
   const cursor = new RecordCursor();
   cursor.open(batch, pos, size);
   const records: ConsumerRecord[] = [];

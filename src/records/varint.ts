@@ -26,17 +26,25 @@ export function writeVarint(buf: Uint8Array, pos: number, value: number): number
   return pos;
 }
 
-function zigzagLong(value: number): number {
-  return value >= 0 ? value * 2 : -value * 2 - 1;
+// The zigzag form of a safe integer needs up to 54 bits, and an odd number above 2^53 is not a
+// double: -2v - 1 would round for v below -2^52. So the lowest 7-bit group (6 magnitude bits and
+// the sign) is formed from the value itself, and only the rest (magnitude / 64) goes through
+// floating-point division, where every step stays exact.
+function lowGroup(value: number): number {
+  return value >= 0 ? (value % 64) * 2 : ((-value - 1) % 64) * 2 + 1;
+}
+
+function restAfterLowGroup(value: number): number {
+  return Math.floor((value >= 0 ? value : -value - 1) / 64);
 }
 
 /** Bytes a zigzag varlong of `value` (a safe integer) takes. */
 export function varlongSize(value: number): number {
   if (value >= -0x40000000 && value < 0x40000000) return varintSize(value);
-  let z = zigzagLong(value);
+  let rest = restAfterLowGroup(value);
   let size = 1;
-  while (z >= 0x80) {
-    z = Math.floor(z / 128);
+  while (rest > 0) {
+    rest = Math.floor(rest / 128);
     size++;
   }
   return size;
@@ -44,11 +52,13 @@ export function varlongSize(value: number): number {
 
 export function writeVarlong(buf: Uint8Array, pos: number, value: number): number {
   if (value >= -0x40000000 && value < 0x40000000) return writeVarint(buf, pos, value);
-  let z = zigzagLong(value);
-  while (z >= 0x80) {
-    buf[pos++] = (z % 128) | 0x80;
-    z = Math.floor(z / 128);
+  let group = lowGroup(value);
+  let rest = restAfterLowGroup(value);
+  while (rest > 0) {
+    buf[pos++] = group | 0x80;
+    group = rest % 128;
+    rest = Math.floor(rest / 128);
   }
-  buf[pos++] = z;
+  buf[pos++] = group;
   return pos;
 }

@@ -1,0 +1,198 @@
+// LZ4 frame decompression for batches written by other Kafka clients (librdkafka and the Java
+// client both write the LZ4 frame format). A frame is:
+//
+//   magic 04 22 4d 18 | FLG | BD | [content size u64 LE] | [dict id u32] | header checksum u8
+//   blocks: size u32 LE (high bit = stored uncompressed, 0 = end mark), data, [checksum u32]
+//   [content checksum u32]
+//
+// Skippable frames (magic 0x184d2a5X) are skipped and several frames are concatenated; frames that
+// need a dictionary are refused. The xxHash32 checksums are not verified: the batch's CRC-32C
+// already covers every compressed byte.
+import { CorruptBatchError } from '../common/errors.js';
+
+const FRAME_MAGIC = 0x184d2204;
+const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
+const SKIPPABLE_MAGIC = 0x184d2a50;
+
+const FLG_VERSION_SHIFT = 6;
+const FLG_VERSION = 1;
+const FLG_BLOCK_INDEPENDENT = 0x20;
+const FLG_BLOCK_CHECKSUM = 0x10;
+const FLG_CONTENT_SIZE = 0x08;
+const FLG_CONTENT_CHECKSUM = 0x04;
+const FLG_RESERVED = 0x02;
+const FLG_DICT_ID = 0x01;
+const BD_BLOCK_MAX_SHIFT = 4;
+const BD_BLOCK_MAX_MASK = 0x07;
+/** BD values 4..7 mean 64 KiB, 256 KiB, 1 MiB, 4 MiB. */
+const BD_BLOCK_MAX_MIN_ID = 4;
+
+const BLOCK_UNCOMPRESSED = 0x80000000;
+const BLOCK_SIZE_MASK = 0x7fffffff;
+const CHECKSUM_SIZE = 4;
+const MIN_MATCH = 4;
+const LENGTH_MORE = 15;
+
+/** Decompress an LZ4 records section: one or more LZ4 frames. */
+export function decompressLz4Frame(data: Buffer): Buffer {
+  const out = new GrowableBuffer(Math.max(data.length * 4, 1024));
+  let pos = 0;
+  do {
+    need(data, pos, 4, 'frame magic');
+    const magic = data.readUInt32LE(pos);
+    pos += 4;
+    if ((magic & SKIPPABLE_MAGIC_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+      need(data, pos, 4, 'skippable frame size');
+      const size = data.readUInt32LE(pos);
+      need(data, pos + 4, size, 'skippable frame');
+      pos += 4 + size;
+    } else if (magic === FRAME_MAGIC) {
+      pos = readFrame(data, pos, out);
+    } else {
+      throw corrupt(`expected the LZ4 frame magic 04 22 4d 18 at byte ${pos - 4}`);
+    }
+  } while (pos < data.length);
+  return out.result();
+}
+
+/** One frame from just after its magic; returns the position after it. */
+function readFrame(data: Buffer, pos: number, out: GrowableBuffer): number {
+  need(data, pos, 2, 'frame descriptor');
+  const flg = data[pos]!;
+  const bd = data[pos + 1]!;
+  pos += 2;
+  if (flg >>> FLG_VERSION_SHIFT !== FLG_VERSION) throw corrupt(`frame version ${flg >>> FLG_VERSION_SHIFT} is not 1`);
+  if (flg & FLG_RESERVED) throw corrupt('reserved FLG bit is set');
+  if (flg & FLG_DICT_ID) throw corrupt('frame needs a dictionary, which Kafka clients never use');
+  const blockMaxId = (bd >>> BD_BLOCK_MAX_SHIFT) & BD_BLOCK_MAX_MASK;
+  if (blockMaxId < BD_BLOCK_MAX_MIN_ID) throw corrupt(`block maximum size id ${blockMaxId} is not 4..7`);
+  const blockMax = 1 << (8 + 2 * blockMaxId);
+  let contentSize = -1;
+  if (flg & FLG_CONTENT_SIZE) {
+    need(data, pos, 8, 'content size');
+    contentSize = data.readUInt32LE(pos) + data.readUInt32LE(pos + 4) * 2 ** 32;
+    pos += 8;
+  }
+  need(data, pos, 1, 'header checksum');
+  pos += 1;
+  const frameStart = out.length;
+  for (;;) {
+    need(data, pos, 4, 'block size');
+    const word = data.readUInt32LE(pos);
+    pos += 4;
+    if (word === 0) break;
+    const size = word & BLOCK_SIZE_MASK;
+    if (size > blockMax) throw corrupt(`block of ${size} bytes is larger than the frame's ${blockMax}-byte maximum`);
+    need(data, pos, size, 'block');
+    if ((word & BLOCK_UNCOMPRESSED) !== 0) out.append(data, pos, pos + size);
+    else decodeBlock(data, pos, pos + size, out, flg & FLG_BLOCK_INDEPENDENT ? out.length : frameStart, blockMax);
+    pos += size;
+    if (flg & FLG_BLOCK_CHECKSUM) {
+      need(data, pos, CHECKSUM_SIZE, 'block checksum');
+      pos += CHECKSUM_SIZE;
+    }
+  }
+  if (flg & FLG_CONTENT_CHECKSUM) {
+    need(data, pos, CHECKSUM_SIZE, 'content checksum');
+    pos += CHECKSUM_SIZE;
+  }
+  if (contentSize >= 0 && out.length - frameStart !== contentSize) {
+    throw corrupt(`frame decompressed to ${out.length - frameStart} bytes, its header says ${contentSize}`);
+  }
+  return pos;
+}
+
+/**
+ * One LZ4 block in data[pos, end): sequences of token, literals, 2-byte offset, match. The last
+ * sequence has literals only. Matches may reach back to `windowStart` (the block itself for
+ * independent blocks, the frame for linked ones); output grows by at most `blockMax` bytes.
+ */
+function decodeBlock(data: Buffer, pos: number, end: number, out: GrowableBuffer, windowStart: number, blockMax: number): void {
+  out.reserve(blockMax);
+  const buf = out.buf;
+  let op = out.length;
+  const limit = op + blockMax;
+  for (;;) {
+    const token = data[pos++]!;
+    let literals = token >>> 4;
+    if (literals === LENGTH_MORE) [literals, pos] = readLength(data, pos, end, literals);
+    if (literals > end - pos) throw corrupt(`literals of ${literals} bytes run past the block`);
+    if (literals > limit - op) throw corrupt(`block decompresses to more than ${blockMax} bytes`);
+    data.copy(buf, op, pos, pos + literals);
+    pos += literals;
+    op += literals;
+    if (pos === end) break;
+    if (end - pos < 2) throw corrupt('match offset is truncated');
+    const offset = data[pos]! | (data[pos + 1]! << 8);
+    pos += 2;
+    if (offset === 0 || offset > op - windowStart) throw corrupt(`match offset ${offset} points outside the window`);
+    let match = token & 0x0f;
+    if (match === LENGTH_MORE) [match, pos] = readLength(data, pos, end, match);
+    match += MIN_MATCH;
+    if (match > limit - op) throw corrupt(`block decompresses to more than ${blockMax} bytes`);
+    copyMatch(buf, op, offset, match);
+    op += match;
+    // A block ends with literals, never with a match.
+    if (pos >= end) throw corrupt('block ends after a match instead of literals');
+  }
+  out.length = op;
+}
+
+/** A length continued in extra bytes: add each, stop after the first one below 255. */
+function readLength(data: Buffer, pos: number, end: number, length: number): [number, number] {
+  let byte: number;
+  do {
+    if (pos >= end) throw corrupt('sequence length is truncated');
+    byte = data[pos++]!;
+    length += byte;
+  } while (byte === 255);
+  return [length, pos];
+}
+
+/** Append the `n` bytes that start `offset` back, repeating them when they overlap (see snappy.ts). */
+function copyMatch(buf: Buffer, op: number, offset: number, n: number): void {
+  const from = op - offset;
+  let to = op;
+  const end = op + n;
+  while (to < end) {
+    const chunk = Math.min(end - to, to - from);
+    buf.copy(buf, to, from, from + chunk);
+    to += chunk;
+  }
+}
+
+/** Output whose final size the frame does not have to tell: doubles when a block needs room. */
+class GrowableBuffer {
+  buf: Buffer;
+  length = 0;
+
+  constructor(initialBytes: number) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  reserve(bytes: number): void {
+    if (this.length + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + bytes));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
+
+  append(data: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    this.length += data.copy(this.buf, this.length, start, end);
+  }
+
+  /** The bytes written; copied out when most of the buffer is slack, so a small batch pins little. */
+  result(): Buffer {
+    const used = this.buf.subarray(0, this.length);
+    return this.length * 2 < this.buf.length ? Buffer.from(used) : used;
+  }
+}
+
+function need(data: Buffer, pos: number, bytes: number, what: string): void {
+  if (data.length - pos < bytes) throw corrupt(`${what} at byte ${pos} is truncated`);
+}
+
+function corrupt(detail: string): CorruptBatchError {
+  return new CorruptBatchError(`lz4 records section is malformed: ${detail}`);
+}
