@@ -1,0 +1,23 @@
+// What every request handler may use: the logs, the parked fetches, the config and the logger.
+// One per broker process, passed explicitly (no module-level singletons).
+import type { Logger } from '../common/logger.js';
+import type { LogManager } from '../storage/log-manager.js';
+import type { BrokerConfig } from './broker-config.js';
+import type { ParkedFetches } from './parked-fetches.js';
+
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  readonly logs: LogManager;
+  readonly parked: ParkedFetches;
+  readonly logger: Logger;
+  readonly startedMs: number;
+  /** Begin a graceful stop (as SIGTERM). */
+  requestShutdown(): void;
+}
+
+/** The connection a request came in on, as handlers see it. */
+export interface SessionInfo {
+  readonly id: number;
+  /** Called once when the connection closes, for cleanup tied to it (parked fetches, members). */
+  onClose(callback: () => void): void;
+}

@@ -1,0 +1,123 @@
+// The broker process: takes the data directory's lock, recovers the logs, listens on the socket,
+// fsyncs by policy, and stops gracefully on SIGTERM/SIGINT or a Shutdown request (answer what is
+// parked, close connections, fsync, checkpoint SQLite, remove the socket, release the lock).
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { ExitCode } from '../common/exit-codes.js';
+import { SpoolError, errorMessage } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import { spoolVersion } from '../common/version.js';
+import { LogManager } from '../storage/log-manager.js';
+import type { BrokerConfig } from './broker-config.js';
+import type { BrokerContext } from './broker-context.js';
+import { createDispatch } from './dispatch.js';
+import { acquireLock } from './lock-file.js';
+import { ParkedFetches } from './parked-fetches.js';
+import { BrokerServer } from './server.js';
+
+/** Thrown when another live broker holds the data directory; `broker start` treats it as success. */
+export class BrokerAlreadyRunningError extends SpoolError {
+  readonly ownerPid: number;
+
+  constructor(dataDir: string, ownerPid: number) {
+    super(`a broker is already running for ${dataDir} (pid ${ownerPid})`);
+    this.ownerPid = ownerPid;
+  }
+}
+
+export interface RunBrokerOptions {
+  logger: Logger;
+  /** Called once the socket accepts connections. */
+  onReady?: () => void;
+}
+
+/** Run the broker until it is stopped; resolves after a clean shutdown. */
+export async function runBroker(config: BrokerConfig, options: RunBrokerOptions): Promise<void> {
+  const { logger } = options;
+  ensureDataDir(config.dataDir);
+  const lock = acquireLock(config.dataDir);
+  if (!lock.acquired) throw new BrokerAlreadyRunningError(config.dataDir, lock.ownerPid);
+  try {
+    await clearStaleSocket(config.socketPath);
+    const { logs, recovered } = LogManager.open({
+      dataDir: config.dataDir,
+      brokerDefaults: { 'max.message.bytes': String(config.maxMessageBytes) },
+    });
+    for (const line of recovered) {
+      for (const problem of line.problems) logger.warn(`recovered ${line.topic}/${line.partition}: ${problem}`);
+    }
+    await serve(config, logs, logger, options.onReady);
+  } finally {
+    lock.release();
+  }
+}
+
+async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: () => void): Promise<void> {
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const ctx: BrokerContext = {
+    config,
+    logs,
+    parked: new ParkedFetches(),
+    logger,
+    startedMs: Date.now(),
+    requestShutdown: () => stop(),
+  };
+  const server = new BrokerServer(ctx, createDispatch());
+  try {
+    await server.listen(config.socketPath);
+  } catch (err) {
+    logs.close();
+    throw new SpoolError(`cannot listen on ${config.socketPath}: ${errorMessage(err)}`, { cause: err });
+  }
+  const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAll(), config.fsyncIntervalMs) : null;
+  const onSignal = (signal: string) => {
+    logger.info(`${signal} received, stopping`);
+    stop();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  logger.info(`spool ${spoolVersion()} broker running (pid ${process.pid}, socket ${config.socketPath}, data ${config.dataDir}, fsync ${config.fsync})`);
+  onReady?.();
+
+  await stopped;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  if (fsyncTimer !== null) clearInterval(fsyncTimer);
+  ctx.parked.wakeAll();
+  await server.close();
+  logs.close();
+  removeSocket(config.socketPath);
+  logger.info('broker stopped');
+}
+
+function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new SpoolError(`cannot create data directory ${dataDir}: ${errorMessage(err)}`, { exitCode: ExitCode.Runtime });
+  }
+}
+
+/** A socket file left by a killed broker is removed; one another broker answers on is an error. */
+async function clearStaleSocket(socketPath: string): Promise<void> {
+  if (!existsSync(socketPath)) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = connect(socketPath);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (live) throw new SpoolError(`socket ${socketPath} is in use by another broker; pass a different --socket`);
+  removeSocket(socketPath);
+}
+
+function removeSocket(socketPath: string): void {
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,25 @@
+// ApiKey -> handler: the one table of what the broker answers.
+import { ApiKey } from '../protocol/api-keys.js';
+import { handleBrokerStatus, handleShutdown } from './handlers/broker-admin.js';
+import { handleFetch } from './handlers/fetch.js';
+import type { Handler } from './handlers/handler.js';
+import { handleListOffsets } from './handlers/list-offsets.js';
+import { handleMetadata } from './handlers/metadata.js';
+import { handleProduce } from './handlers/produce.js';
+import { handleAlterTopic, handleCreateTopics, handleDeleteTopics, handleDescribeTopics } from './handlers/topic-admin.js';
+
+export function createDispatch(extra: ReadonlyMap<number, Handler> = new Map()): ReadonlyMap<number, Handler> {
+  return new Map<number, Handler>([
+    [ApiKey.Produce, handleProduce],
+    [ApiKey.Fetch, handleFetch],
+    [ApiKey.ListOffsets, handleListOffsets],
+    [ApiKey.Metadata, handleMetadata],
+    [ApiKey.CreateTopics, handleCreateTopics],
+    [ApiKey.DeleteTopics, handleDeleteTopics],
+    [ApiKey.AlterTopic, handleAlterTopic],
+    [ApiKey.DescribeTopics, handleDescribeTopics],
+    [ApiKey.BrokerStatus, handleBrokerStatus],
+    [ApiKey.Shutdown, handleShutdown],
+    ...extra,
+  ]);
+}

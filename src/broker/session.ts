@@ -1,0 +1,121 @@
+// Session: one client connection. Cuts the byte stream into frames, dispatches each request,
+// and writes responses as they are ready (a parked fetch may answer after later requests).
+// Backpressure: while the socket's write buffer is full, reading from it pauses, so a client
+// that does not read its responses cannot make the broker queue without bound. A malformed,
+// oversized or truncated frame closes this connection only.
+import type { Socket } from 'node:net';
+import { ErrorCode } from '../common/error-codes.js';
+import { ProtocolError, SpoolError } from '../common/errors.js';
+import { apiKeyName } from '../protocol/api-keys.js';
+import { FrameDecoder, decodeRequestFrame, encodeResponseHeader } from '../protocol/frame.js';
+import type { BrokerContext, SessionInfo } from './broker-context.js';
+import type { Handler, ResponseBody } from './handlers/handler.js';
+
+export class Session implements SessionInfo {
+  readonly id: number;
+  readonly #socket: Socket;
+  readonly #ctx: BrokerContext;
+  readonly #dispatch: ReadonlyMap<number, Handler>;
+  readonly #decoder = new FrameDecoder();
+  readonly #closeCallbacks: Array<() => void> = [];
+  #closed = false;
+
+  constructor(id: number, socket: Socket, ctx: BrokerContext, dispatch: ReadonlyMap<number, Handler>) {
+    this.id = id;
+    this.#socket = socket;
+    this.#ctx = ctx;
+    this.#dispatch = dispatch;
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('drain', () => socket.resume());
+    socket.on('error', (err) => ctx.logger.debug(`connection ${id}: ${err.message}`));
+    socket.on('close', () => this.#onClose());
+  }
+
+  onClose(callback: () => void): void {
+    if (this.#closed) callback();
+    else this.#closeCallbacks.push(callback);
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (err) {
+      this.#dropConnection(err);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.#closed) return;
+      this.#handle(frame);
+    }
+  }
+
+  #handle(frame: Buffer): void {
+    let apiKey = -1;
+    let requestId = -1;
+    try {
+      const request = decodeRequestFrame(frame);
+      apiKey = request.apiKey;
+      requestId = request.requestId;
+      const handler = this.#dispatch.get(apiKey);
+      if (handler === undefined) {
+        throw new SpoolError(`unknown request kind ${apiKey}`, { code: ErrorCode.InvalidRequest });
+      }
+      const result = handler(this.#ctx, request.body, this);
+      if (result instanceof Promise) {
+        result.then(
+          (body) => this.#respond(apiKey, requestId, ErrorCode.None, body),
+          (err: unknown) => this.#fail(apiKey, requestId, err),
+        );
+      } else {
+        this.#respond(apiKey, requestId, ErrorCode.None, result);
+      }
+    } catch (err) {
+      this.#fail(apiKey, requestId, err);
+    }
+  }
+
+  #fail(apiKey: number, requestId: number, err: unknown): void {
+    if (err instanceof ProtocolError) {
+      this.#dropConnection(err);
+      return;
+    }
+    if (!(err instanceof SpoolError)) {
+      this.#ctx.logger.error(`${apiKeyName(apiKey)} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    const code = err instanceof SpoolError ? err.code : ErrorCode.UnknownServerError;
+    const message = err instanceof Error ? err.message : String(err);
+    const text = Buffer.from(message.slice(0, 8000), 'utf8');
+    const length = Buffer.allocUnsafe(2);
+    length.writeInt16BE(text.length, 0);
+    this.#respond(apiKey, requestId, code, [length, text]);
+  }
+
+  #respond(apiKey: number, requestId: number, errorCode: number, body: ResponseBody): void {
+    if (this.#closed) return;
+    let size = 0;
+    for (const part of body) size += part.length;
+    const socket = this.#socket;
+    socket.cork();
+    let ok = socket.write(encodeResponseHeader(apiKey, requestId, errorCode, size));
+    for (const part of body) ok = socket.write(part) && ok;
+    socket.uncork();
+    if (!ok) socket.pause();
+  }
+
+  #dropConnection(err: unknown): void {
+    this.#ctx.logger.warn(`connection ${this.id} closed: ${err instanceof Error ? err.message : String(err)}`);
+    this.#socket.destroy();
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ctx.parked.drop(this);
+    for (const callback of this.#closeCallbacks.splice(0)) callback();
+  }
+}

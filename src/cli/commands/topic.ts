@@ -1,0 +1,188 @@
+// spool topic create|list|describe|alter|delete|offsets (SPEC §3 topic).
+import type { Command } from 'commander';
+import { Admin } from '../../client/admin.js';
+import type { Connection } from '../../client/connection.js';
+import { ErrorCode } from '../../common/error-codes.js';
+import { BrokerError, UsageError } from '../../common/errors.js';
+import type { TopicDescription } from '../../protocol/messages/describe-topics.js';
+import { connectToBroker } from '../broker-client.js';
+import { formatBytes, formatCount, formatTimestamp } from '../format/human.js';
+import { renderTable } from '../format/table.js';
+import { globalOptions, type GlobalOptions } from '../global-options.js';
+import type { CliIo } from '../io.js';
+import { collect, parseConfigs } from '../options/collect.js';
+import { parsePositiveInt } from '../options/numbers.js';
+import { parseOffsetSpec } from '../options/offset-spec.js';
+import { checkTopicName } from '../options/topic-name.js';
+import { subcommand } from '../program.js';
+
+async function withAdmin<T>(command: Command, io: CliIo, run: (admin: Admin, globals: GlobalOptions) => Promise<T>): Promise<T> {
+  const globals = globalOptions(command, io);
+  const connection: Connection = await connectToBroker(globals);
+  try {
+    return await run(new Admin(connection), globals);
+  } finally {
+    connection.close();
+  }
+}
+
+function say(io: CliIo, globals: GlobalOptions, line: string): void {
+  if (!globals.quiet) io.stdout.write(line + '\n');
+}
+
+export function registerTopic(program: Command, io: CliIo): void {
+  const topic = subcommand(program, 'topic', 'create, list, describe, alter and delete topics');
+
+  subcommand(topic, 'create', 'create a topic')
+    .argument('<name>', 'topic name: 1-249 of A-Z a-z 0-9 . _ -')
+    .option('-p, --partitions <n>', 'number of partitions', '1')
+    .option('--config <key=value>', 'topic config (repeatable), e.g. retention.ms=3600000', collect)
+    .option('--if-not-exists', 'succeed quietly when the topic exists')
+    .addHelpText('after', '\nExamples:\n  spool topic create logs -p 3\n  spool topic create state --config cleanup.policy=compact\n')
+    .action(async (name: string, flags: { partitions: string; config?: string[]; ifNotExists?: boolean }, command: Command) => {
+      checkTopicName(name);
+      const partitions = parsePositiveInt(flags.partitions, '--partitions');
+      const configs = parseConfigs(flags.config);
+      await withAdmin(command, io, async (admin, globals) => {
+        const created = await admin.createTopic({ name, partitions, configs, ifNotExists: flags.ifNotExists === true });
+        say(io, globals, created ? `created topic ${name} (${partitions} partition${partitions === 1 ? '' : 's'})` : `topic ${name} already exists`);
+      });
+    });
+
+  subcommand(topic, 'list', 'list topics with partitions, messages and bytes')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  spool topic list\n  spool topic list --json | jq -r ".[].name"\n')
+    .action(async (flags: { json?: boolean }, command: Command) => {
+      await withAdmin(command, io, async (admin) => {
+        const topics = (await admin.describeTopics()).map(summarize);
+        if (flags.json) {
+          io.stdout.write(JSON.stringify(topics) + '\n');
+          return;
+        }
+        io.stdout.write(
+          renderTable(
+            [{ header: 'TOPIC' }, { header: 'PARTITIONS', align: 'right' }, { header: 'MESSAGES', align: 'right' }, { header: 'BYTES', align: 'right' }],
+            topics.map((t) => [t.name, String(t.partitions), formatCount(t.messages), formatBytes(t.bytes)]),
+          ),
+        );
+      });
+    });
+
+  subcommand(topic, 'describe', 'show configs and per-partition offsets, segments, bytes and timestamps')
+    .argument('<name>', 'topic name')
+    .option('--json', 'print JSON')
+    .addHelpText('after', '\nExample:\n  spool topic describe logs\n')
+    .action(async (name: string, flags: { json?: boolean }, command: Command) => {
+      checkTopicName(name);
+      await withAdmin(command, io, async (admin) => {
+        const [description] = await admin.describeTopics([name]);
+        if (description === undefined) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `topic "${name}" does not exist`);
+        io.stdout.write(flags.json ? JSON.stringify(description) + '\n' : renderDescription(description));
+      });
+    });
+
+  subcommand(topic, 'alter', 'change configs (KEY= removes an override) or grow the partition count')
+    .argument('<name>', 'topic name')
+    .option('--config <key=value>', 'topic config (repeatable); an empty value restores the default', collect)
+    .option('-p, --partitions <n>', 'new partition count (can only grow)')
+    .addHelpText('after', '\nExamples:\n  spool topic alter logs --config retention.ms=86400000\n  spool topic alter logs -p 6\n')
+    .action(async (name: string, flags: { config?: string[]; partitions?: string }, command: Command) => {
+      checkTopicName(name);
+      const configs = parseConfigs(flags.config, true);
+      const partitions = flags.partitions === undefined ? undefined : parsePositiveInt(flags.partitions, '--partitions');
+      if (Object.keys(configs).length === 0 && partitions === undefined) throw new UsageError('nothing to alter: give --config KEY=VALUE or -p N');
+      await withAdmin(command, io, async (admin, globals) => {
+        await admin.alterTopic({ name, configs, ...(partitions === undefined ? {} : { partitions }) });
+        say(io, globals, `altered topic ${name}`);
+      });
+    });
+
+  subcommand(topic, 'delete', 'delete a topic, its data and its committed offsets')
+    .argument('<name>', 'topic name')
+    .addHelpText('after', '\nExample:\n  spool topic delete scratch\n')
+    .action(async (name: string, _flags: unknown, command: Command) => {
+      checkTopicName(name);
+      await withAdmin(command, io, async (admin, globals) => {
+        await admin.deleteTopic(name);
+        say(io, globals, `deleted topic ${name}`);
+      });
+    });
+
+  subcommand(topic, 'offsets', 'log start and end offsets per partition, or the first offset at or after a time')
+    .argument('<name>', 'topic name')
+    .option('--at <@time>', 'first offset at or after TIME: @ISO-8601, @epoch-ms or @duration-ago (@10m)')
+    .option('--json', 'print JSON')
+    .addHelpText('after', "\nExamples:\n  spool topic offsets logs\n  spool topic offsets logs --at @2026-11-24T10:00:00Z\n  spool topic offsets logs --at @1h\n")
+    .action(async (name: string, flags: { at?: string; json?: boolean }, command: Command) => {
+      checkTopicName(name);
+      let timestamp: number | undefined;
+      if (flags.at !== undefined) {
+        const spec = parseOffsetSpec(flags.at.startsWith('@') ? flags.at : `@${flags.at}`, Date.now(), '--at');
+        if (spec.kind !== 'timestamp') throw new UsageError(`invalid --at value "${flags.at}": use @TIME`);
+        timestamp = spec.timestampMs;
+      }
+      await withAdmin(command, io, async (admin) => {
+        const offsets = await admin.listOffsets({ topic: name, ...(timestamp === undefined ? {} : { timestamp }) });
+        if (flags.json) {
+          io.stdout.write(JSON.stringify(offsets) + '\n');
+          return;
+        }
+        const columns = [{ header: 'PARTITION', align: 'right' as const }, { header: 'START', align: 'right' as const }, { header: 'END', align: 'right' as const }];
+        if (timestamp !== undefined) columns.push({ header: 'OFFSET', align: 'right' });
+        io.stdout.write(
+          renderTable(
+            columns,
+            offsets.map((o) => [String(o.partition), String(o.logStartOffset), String(o.logEndOffset), ...(o.offset === undefined ? [] : [String(o.offset)])]),
+          ),
+        );
+      });
+    });
+}
+
+interface TopicSummary {
+  name: string;
+  partitions: number;
+  messages: number;
+  bytes: number;
+}
+
+function summarize(t: TopicDescription): TopicSummary {
+  let messages = 0;
+  let bytes = 0;
+  for (const p of t.partitions) {
+    messages += p.logEndOffset - p.logStartOffset;
+    bytes += p.bytes;
+  }
+  return { name: t.name, partitions: t.partitions.length, messages, bytes };
+}
+
+function renderDescription(t: TopicDescription): string {
+  const defaults = new Set(t.defaults);
+  const configRows = Object.entries(t.configs).map(([key, value]) => [key, value, defaults.has(key) ? 'default' : 'set']);
+  const partitionRows = t.partitions.map((p) => [
+    String(p.partition),
+    String(p.logStartOffset),
+    String(p.logEndOffset),
+    String(p.segments),
+    formatBytes(p.bytes),
+    formatTimestamp(p.firstTimestamp),
+    formatTimestamp(p.lastTimestamp),
+  ]);
+  return (
+    `topic ${t.name}: ${t.partitions.length} partition${t.partitions.length === 1 ? '' : 's'}\n\n` +
+    renderTable([{ header: 'CONFIG' }, { header: 'VALUE' }, { header: 'SOURCE' }], configRows) +
+    '\n' +
+    renderTable(
+      [
+        { header: 'PARTITION', align: 'right' },
+        { header: 'START', align: 'right' },
+        { header: 'END', align: 'right' },
+        { header: 'SEGMENTS', align: 'right' },
+        { header: 'BYTES', align: 'right' },
+        { header: 'FIRST TIMESTAMP' },
+        { header: 'LAST TIMESTAMP' },
+      ],
+      partitionRows,
+    )
+  );
+}

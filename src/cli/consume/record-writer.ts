@@ -1,0 +1,125 @@
+// RecordWriter: formats the records of fetched batches into an OutputBuffer and writes it to
+// stdout, honouring backpressure and stopping conditions (-c, --until, stop offsets). A closed
+// stdout (`| head -3`) ends everything quietly: `closed` turns true and nothing more is written.
+import type { Writable } from 'node:stream';
+import type { FetchedPartition } from '../../client/consumer.js';
+import { batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../../records/record-batch.js';
+import { RecordCursor } from '../../records/record-cursor.js';
+import type { RecordFilter } from '../format/record-filter.js';
+import type { RecordFormatter } from '../format/record-format.js';
+import { OutputBuffer } from '../output-buffer.js';
+
+export interface RecordWriterOptions {
+  format: RecordFormatter;
+  filter: RecordFilter | null;
+  /** Stop after this many records are written; null for no limit. */
+  count: number | null;
+  /** A partition ends at its first record with a timestamp at or after this. */
+  untilTimestamp: number | null;
+  /** Write each record at once (tail -f behaviour) instead of once per fetch. */
+  flushEachRecord?: boolean;
+}
+
+/** What the writer learned from one partition's data. */
+export interface PartitionProgress {
+  /** Offset after the last record consumed (written or filtered out). */
+  nextOffset: number;
+  /** The partition reached a stop condition at this offset. */
+  stoppedAt: number | null;
+}
+
+const FLUSH_BYTES = 1 << 20;
+
+export class RecordWriter {
+  readonly #out = new OutputBuffer();
+  readonly #cursor = new RecordCursor();
+  readonly #stdout: Writable;
+  readonly #options: RecordWriterOptions;
+  #written = 0;
+  #closed = false;
+  #pending: Promise<void> | null = null;
+
+  constructor(stdout: Writable, options: RecordWriterOptions) {
+    this.#stdout = stdout;
+    this.#options = options;
+    stdout.on('error', () => {
+      // EPIPE and friends: the reader is gone; stop quietly.
+      this.#closed = true;
+    });
+  }
+
+  get written(): number {
+    return this.#written;
+  }
+
+  /** True once -c is satisfied or stdout closed: the caller stops consuming. */
+  get done(): boolean {
+    return this.#closed || (this.#options.count !== null && this.#written >= this.#options.count);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Format the records of one partition's fetched data. */
+  async writePartition(data: FetchedPartition): Promise<PartitionProgress> {
+    const { records, topic, partition, fetchOffset, stopOffset } = data;
+    const { format, filter, untilTimestamp, count } = this.#options;
+    const cursor = this.#cursor;
+    const out = this.#out;
+    let nextOffset = fetchOffset;
+    let pos = 0;
+    while (pos < records.length && !this.done) {
+      const size = batchSizeAt(records, pos);
+      if (readBaseOffset(records, pos) + readLastOffsetDelta(records, pos) < fetchOffset) {
+        pos += size;
+        continue;
+      }
+      cursor.open(records, pos, size);
+      pos += size;
+      while (cursor.next()) {
+        const offset = cursor.offset;
+        if (offset < fetchOffset) continue;
+        if (stopOffset !== undefined && offset >= stopOffset) return { nextOffset, stoppedAt: stopOffset };
+        if (untilTimestamp !== null && cursor.timestamp >= untilTimestamp) return { nextOffset, stoppedAt: offset };
+        nextOffset = offset + 1;
+        if (cursor.isControl || (filter !== null && !filter(cursor))) continue;
+        format(cursor, topic, partition, out);
+        this.#written++;
+        if (this.#options.flushEachRecord || out.length >= FLUSH_BYTES) await this.flush();
+        if (count !== null && this.#written >= count) return { nextOffset, stoppedAt: null };
+        if (this.#closed) return { nextOffset, stoppedAt: null };
+      }
+      nextOffset = Math.max(nextOffset, cursor.baseOffset + readLastOffsetDelta(records, pos - size) + 1);
+    }
+    return { nextOffset, stoppedAt: null };
+  }
+
+  /** Hand what is formatted to stdout; waits while stdout's buffer is full. */
+  async flush(): Promise<void> {
+    if (this.#pending !== null) await this.#pending;
+    if (this.#out.length === 0 || this.#closed) {
+      this.#out.clear();
+      return;
+    }
+    if (this.#stdout.write(this.#out.take())) return;
+    this.#pending = new Promise<void>((resolve) => {
+      const done = () => {
+        this.#stdout.off('drain', done);
+        this.#stdout.off('error', done);
+        this.#stdout.off('close', done);
+        this.#pending = null;
+        resolve();
+      };
+      this.#stdout.once('drain', done);
+      this.#stdout.once('error', done);
+      this.#stdout.once('close', done);
+    });
+    await this.#pending;
+  }
+
+  /** Wait until stdout has taken everything written (before the process ends). */
+  async finish(): Promise<void> {
+    await this.flush();
+  }
+}

@@ -1,0 +1,31 @@
+// The CLI's streams and environment, injected so commands never reach for `process` directly
+// and tests can run the program with their own streams.
+import type { Readable, Writable } from 'node:stream';
+
+export interface CliIo {
+  stdin: Readable & { isTTY?: boolean; fd?: number };
+  stdout: Writable & { isTTY?: boolean; columns?: number };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+export function processIo(): CliIo {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
+
+/** Write and wait for the stream to take more when its buffer is full (backpressure). */
+export function writeOut(stream: Writable, data: string | Buffer): Promise<void> | undefined {
+  if (stream.write(data)) return undefined;
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      stream.off('drain', onDrain);
+      reject(err);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
+}

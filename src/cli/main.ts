@@ -1,0 +1,37 @@
+// Entry of the `spool` command: builds the program, runs it, and is the one place that turns an
+// error into a `spool: ` line on stderr and an exit code (SPEC §3 Exit codes). A stack trace is
+// printed only with SPOOL_DEBUG=1.
+import { CommanderError } from 'commander';
+import { ExitCode } from '../common/exit-codes.js';
+import { SpoolError, errorMessage } from '../common/errors.js';
+import { processIo, type CliIo } from './io.js';
+import { createProgram } from './program.js';
+
+const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<void> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err, io);
+  }
+  // A command ends by closing what it opened; if a stray handle remained, do not hang the shell.
+  setTimeout(() => process.exit(), 5000).unref();
+}
+
+export function reportError(err: unknown, io: CliIo): number {
+  const debug = io.env.SPOOL_DEBUG === '1';
+  if (err instanceof CommanderError) {
+    // commander has printed its message through configureOutput (as a `spool: ` line).
+    return HELP_CODES.has(err.code) ? ExitCode.Ok : ExitCode.Usage;
+  }
+  if (err instanceof SpoolError) {
+    io.stderr.write(`spool: ${err.message}\n`);
+    if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  io.stderr.write(`spool: unexpected error: ${errorMessage(err)} (run with SPOOL_DEBUG=1 for details)\n`);
+  if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+  return ExitCode.Runtime;
+}

@@ -1,0 +1,185 @@
+// The produce loop: read input, cut it into messages, frame each into the producer, keep to the
+// producer's in-flight window, and end with every message acknowledged or one error line that
+// names the bad line and how many messages were stored before it.
+import { Admin } from '../../client/admin.js';
+import type { Connection } from '../../client/connection.js';
+import { Producer, ProduceFailure } from '../../client/producer.js';
+import { SpoolError, errorMessage } from '../../common/errors.js';
+import type { TopicMetadata } from '../../protocol/messages/metadata.js';
+import { RECORDS_OFFSET, type Compression } from '../../records/record-batch.js';
+import { encodedRecordSize } from '../../records/batch-builder.js';
+import type { RecordHeader } from '../../records/record.js';
+import { connectToBroker } from '../broker-client.js';
+import { formatCount, formatDuration } from '../format/human.js';
+import type { GlobalOptions } from '../global-options.js';
+import type { CliIo } from '../io.js';
+import { openInput } from '../input/input-stream.js';
+import { MessageSplitter } from '../input/message-splitter.js';
+import { OffsetPrinter } from '../input/offset-printer.js';
+import { BadLine } from './bad-line.js';
+import { JsonLineProducer } from './json-line.js';
+
+export interface ProduceSettings {
+  topic: string;
+  file: string | undefined;
+  keySeparator: Buffer | null;
+  key: Buffer | null;
+  headers: RecordHeader[];
+  encodedHeaders: Buffer;
+  partition: number | null;
+  delimiter: Buffer;
+  nullEmpty: boolean;
+  durable: boolean;
+  printOffsets: boolean;
+  json: boolean;
+  lingerMs: number;
+  compression: Compression;
+  quiet: boolean;
+}
+
+const MAX_BATCH_BYTES = 1 << 20;
+const MAX_IN_FLIGHT = 4;
+
+export async function runProduce(globals: GlobalOptions, settings: ProduceSettings, io: CliIo): Promise<void> {
+  const started = performance.now();
+  const connection = await connectToBroker(globals);
+  try {
+    const metadata = await new Admin(connection).metadata({ topics: [settings.topic], autoCreate: true });
+    const topic = metadata.topics.find((t) => t.name === settings.topic);
+    if (topic === undefined) throw new SpoolError(`topic "${settings.topic}" could not be created`);
+    if (settings.partition !== null && settings.partition >= topic.partitions) {
+      throw new SpoolError(`topic "${topic.name}" has ${topic.partitions} partition(s); --partition ${settings.partition} does not exist`);
+    }
+    const count = await produceAll(connection, topic, settings, io);
+    if (!settings.quiet && !globals.quiet) {
+      const durability = settings.durable || metadata.fsync === 'always'
+        ? 'fsynced'
+        : metadata.fsync === 'interval'
+          ? `written; fsync within ${metadata.fsyncIntervalMs} ms`
+          : 'written; not fsynced (broker runs with --fsync never)';
+      const plural = count === 1 ? '' : 's';
+      io.stderr.write(`produced ${formatCount(count)} message${plural} to ${topic.name} in ${formatDuration(performance.now() - started)} (${durability})\n`);
+    }
+  } finally {
+    connection.close();
+  }
+}
+
+async function produceAll(connection: Connection, topic: TopicMetadata, settings: ProduceSettings, io: CliIo): Promise<number> {
+  const printer = settings.printOffsets ? new OffsetPrinter((text) => io.stdout.write(text)) : null;
+  const producer = new Producer(connection, {
+    topic: topic.name,
+    partitions: topic.partitions,
+    lingerMs: settings.lingerMs,
+    batchBytes: Math.min(MAX_BATCH_BYTES, topic.maxMessageBytes),
+    maxInFlight: MAX_IN_FLIGHT,
+    durable: settings.durable,
+    compression: settings.compression,
+    ...(printer === null ? {} : { onAck: (p: number, base: number, n: number) => printer.acked(p, base, n) }),
+  });
+  const sender = new MessageSender(producer, topic, settings, printer);
+  const input = openInput(io, settings.file);
+  const splitter = new MessageSplitter(settings.delimiter);
+  let badLine: BadLine | null = null;
+  try {
+    reading: for await (const chunk of input) {
+      splitter.feed(chunk as Buffer);
+      const timestamp = Date.now();
+      while (splitter.next()) {
+        sender.send(splitter.buf, splitter.start, splitter.end, timestamp);
+        if (producer.backlogged) await producer.whenWritable();
+        if (producer.failure !== null) break reading;
+      }
+    }
+    if (producer.failure === null && splitter.finish()) sender.send(splitter.buf, splitter.start, splitter.end, Date.now());
+  } catch (err) {
+    if (err instanceof BadLine) badLine = err;
+    else if (err instanceof SpoolError) throw err;
+    else throw new SpoolError(`cannot read ${settings.file ?? 'stdin'}: ${errorMessage(err)}`);
+  } finally {
+    input.destroy();
+  }
+  try {
+    await producer.flush();
+  } catch (err) {
+    if (!(err instanceof ProduceFailure)) throw err;
+  }
+  const failure = producer.failure;
+  if (failure !== null && (badLine === null || failure.firstSequence + 1 < badLine.line)) {
+    throw new SpoolError(`line ${failure.firstSequence + 1}: ${failure.message} (${producer.acknowledged} acknowledged before it)`);
+  }
+  if (badLine !== null) throw new SpoolError(`line ${badLine.line}: ${badLine.message} (${producer.acknowledged} acknowledged before it)`);
+  return producer.acknowledged;
+}
+
+/** Turns one input message into a producer record: key, value, partition, size check. */
+class MessageSender {
+  readonly #producer: Producer;
+  readonly #topic: TopicMetadata;
+  readonly #settings: ProduceSettings;
+  readonly #printer: OffsetPrinter | null;
+  readonly #json: JsonLineProducer | null;
+  readonly #compacted: boolean;
+  #line = 0;
+
+  constructor(producer: Producer, topic: TopicMetadata, settings: ProduceSettings, printer: OffsetPrinter | null) {
+    this.#producer = producer;
+    this.#topic = topic;
+    this.#settings = settings;
+    this.#printer = printer;
+    this.#json = settings.json ? new JsonLineProducer(settings.headers, topic.partitions) : null;
+    this.#compacted = topic.cleanupPolicy.includes('compact');
+  }
+
+  send(buf: Buffer, start: number, end: number, timestamp: number): void {
+    const line = ++this.#line;
+    if (this.#json !== null) {
+      const record = this.#json.parse(buf, start, end, line);
+      this.#append(line, record.partition ?? null, record.timestamp ?? timestamp, record.key, record.value, 0, record.value?.length ?? 0, record.headers);
+      return;
+    }
+    const settings = this.#settings;
+    let key = settings.key;
+    let valueStart = start;
+    if (settings.keySeparator !== null) {
+      const at = buf.indexOf(settings.keySeparator, start);
+      if (at < 0 || at + settings.keySeparator.length > end) {
+        throw new BadLine(line, `no key separator "${settings.keySeparator.toString()}" in the line`);
+      }
+      key = buf.subarray(start, at);
+      valueStart = at + settings.keySeparator.length;
+    }
+    const value = settings.nullEmpty && valueStart === end ? null : buf;
+    this.#append(line, null, timestamp, key, value, valueStart, end, settings.encodedHeaders);
+  }
+
+  #append(
+    line: number,
+    envelopePartition: number | null,
+    timestamp: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    valueStart: number,
+    valueEnd: number,
+    headers: Buffer,
+  ): void {
+    const valueLength = value === null ? -1 : valueEnd - valueStart;
+    this.#checkSize(line, key, valueLength, headers);
+    if (this.#compacted && key === null) {
+      throw new BadLine(line, `topic ${this.#topic.name} is compacted (cleanup.policy ${this.#topic.cleanupPolicy}) and needs a key on every message; use -K or -k`);
+    }
+    const partition = this.#settings.partition ?? envelopePartition ?? this.#producer.partitionFor(key);
+    this.#producer.append(partition, timestamp, key, value, valueStart, valueEnd, headers);
+    this.#printer?.sent(partition);
+  }
+
+  #checkSize(line: number, key: Buffer | null, valueLength: number, headers: Buffer): void {
+    const max = this.#topic.maxMessageBytes;
+    const keyLength = key === null ? -1 : key.length;
+    const batchBytes = RECORDS_OFFSET + encodedRecordSize(0, 0, keyLength, valueLength, headers.length);
+    if (batchBytes <= max) return;
+    const messageBytes = Math.max(keyLength, 0) + Math.max(valueLength, 0) + headers.length - 1;
+    const detail = messageBytes > max ? '' : ` with its ${batchBytes - messageBytes} bytes of record batch framing`;
+    throw new BadLine(line, `message is ${messageBytes} bytes${detail}, over max.message.bytes ${max}`);
+  }
+}

@@ -1,0 +1,50 @@
+// Admin: typed calls for topic and broker administration over a Connection.
+import { ApiKey } from '../protocol/api-keys.js';
+import type { AlterTopicRequest } from '../protocol/messages/alter-topic.js';
+import type { BrokerStatusResponse, ShutdownResponse } from '../protocol/messages/broker-status.js';
+import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/messages/create-topics.js';
+import type { DescribeTopicsResponse, TopicDescription } from '../protocol/messages/describe-topics.js';
+import type { ListOffsetsRequest, ListOffsetsResponse, PartitionOffsets } from '../protocol/messages/list-offsets.js';
+import type { MetadataRequest, MetadataResponse } from '../protocol/messages/metadata.js';
+import type { Connection } from './connection.js';
+
+export class Admin {
+  readonly #connection: Connection;
+
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  metadata(request: MetadataRequest): Promise<MetadataResponse> {
+    return this.#connection.requestJson(ApiKey.Metadata, request);
+  }
+
+  async createTopic(request: CreateTopicsRequest): Promise<boolean> {
+    return (await this.#connection.requestJson<CreateTopicsResponse>(ApiKey.CreateTopics, request)).created;
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.#connection.requestJson(ApiKey.DeleteTopics, { name });
+  }
+
+  async alterTopic(request: AlterTopicRequest): Promise<void> {
+    await this.#connection.requestJson(ApiKey.AlterTopic, request);
+  }
+
+  async describeTopics(names?: string[]): Promise<TopicDescription[]> {
+    const response = await this.#connection.requestJson<DescribeTopicsResponse>(ApiKey.DescribeTopics, names === undefined ? {} : { names });
+    return response.topics;
+  }
+
+  async listOffsets(request: ListOffsetsRequest): Promise<PartitionOffsets[]> {
+    return (await this.#connection.requestJson<ListOffsetsResponse>(ApiKey.ListOffsets, request)).partitions;
+  }
+
+  brokerStatus(): Promise<BrokerStatusResponse> {
+    return this.#connection.requestJson(ApiKey.BrokerStatus, {});
+  }
+
+  shutdown(): Promise<ShutdownResponse> {
+    return this.#connection.requestJson(ApiKey.Shutdown, {});
+  }
+}

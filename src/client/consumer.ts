@@ -1,0 +1,161 @@
+// Consumer: the fetch loop. It keeps a position per assigned partition, asks for all of them in
+// one Fetch, and, as soon as a response arrives, works out the next positions and sends the next
+// Fetch before handing the data over, so the broker reads while the caller writes. At most one
+// fetch is in flight and one response is being handed over: memory stays bounded.
+import { ErrorCode } from '../common/error-codes.js';
+import { BrokerError } from '../common/errors.js';
+import { ApiKey } from '../protocol/api-keys.js';
+import { decodeFetchResponse, encodeFetchRequest, type FetchTopicResult } from '../protocol/messages/fetch.js';
+import { batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../records/record-batch.js';
+import type { Connection } from './connection.js';
+
+export interface PartitionPosition {
+  topic: string;
+  partition: number;
+  /** Next offset to read. */
+  offset: number;
+  /** Stop before this offset (exclusive); undefined follows forever. */
+  stopOffset?: number;
+}
+
+export interface FetchedPartition {
+  topic: string;
+  partition: number;
+  /** The offset asked for: records below it in `records` are to be skipped. */
+  fetchOffset: number;
+  stopOffset: number | undefined;
+  highWatermark: number;
+  /** Whole batches as stored. */
+  records: Buffer;
+}
+
+export interface ConsumerOptions {
+  maxWaitMs: number;
+  maxBytes: number;
+  partitionMaxBytes: number;
+  /** Told when a position below the log start was moved up to it. */
+  onOffsetReset?: (topic: string, partition: number, from: number, to: number) => void;
+}
+
+const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+export class Consumer {
+  readonly #connection: Connection;
+  readonly #options: ConsumerOptions;
+  readonly #positions = new Map<string, PartitionPosition>();
+  #rotation = 0;
+
+  constructor(connection: Connection, options: ConsumerOptions) {
+    this.#connection = connection;
+    this.#options = options;
+  }
+
+  assign(position: PartitionPosition): void {
+    this.#positions.set(key(position.topic, position.partition), { ...position });
+  }
+
+  unassign(topic: string, partition: number): void {
+    this.#positions.delete(key(topic, partition));
+  }
+
+  position(topic: string, partition: number): PartitionPosition | undefined {
+    return this.#positions.get(key(topic, partition));
+  }
+
+  assignment(): PartitionPosition[] {
+    return [...this.#positions.values()];
+  }
+
+  /** Partitions with something left to read (not past their stop offset). */
+  #active(): PartitionPosition[] {
+    const active = [...this.#positions.values()].filter((p) => p.stopOffset === undefined || p.offset < p.stopOffset);
+    // Rotate the order so a busy first partition cannot take the whole byte budget every time.
+    if (active.length > 1) {
+      const shift = this.#rotation++ % active.length;
+      return [...active.slice(shift), ...active.slice(0, shift)];
+    }
+    return active;
+  }
+
+  /** Fetched data until every partition reached its stop offset, or `signal` aborts. */
+  async *fetches(signal?: AbortSignal): AsyncGenerator<FetchedPartition[]> {
+    let inFlight = this.#fetch();
+    while (inFlight !== null && !signal?.aborted) {
+      const response = await inFlight;
+      if (signal?.aborted) return;
+      const fetched = this.#advance(response);
+      inFlight = this.#fetch();
+      if (fetched.length > 0) yield fetched;
+    }
+  }
+
+  #fetch(): Promise<FetchTopicResult[]> | null {
+    const active = this.#active();
+    if (active.length === 0) return null;
+    const byTopic = new Map<string, PartitionPosition[]>();
+    for (const p of active) {
+      const list = byTopic.get(p.topic);
+      if (list === undefined) byTopic.set(p.topic, [p]);
+      else list.push(p);
+    }
+    const body = encodeFetchRequest({
+      maxWaitMs: this.#options.maxWaitMs,
+      minBytes: 1,
+      maxBytes: this.#options.maxBytes,
+      topics: [...byTopic].map(([topic, parts]) => ({
+        topic,
+        partitions: parts.map((p) => ({ partition: p.partition, fetchOffset: p.offset, maxBytes: this.#options.partitionMaxBytes })),
+      })),
+    });
+    return this.#connection.request(ApiKey.Fetch, body).then(decodeFetchResponse);
+  }
+
+  /** Move positions past what `response` holds; returns the data worth handing over. */
+  #advance(response: FetchTopicResult[]): FetchedPartition[] {
+    const fetched: FetchedPartition[] = [];
+    for (const t of response) {
+      for (const p of t.partitions) {
+        const position = this.#positions.get(key(t.topic, p.partition));
+        if (position === undefined) continue; // unassigned while the fetch was out
+        if (p.errorCode === ErrorCode.OffsetOutOfRange) {
+          this.#resetOutOfRange(position, p.logStartOffset, p.highWatermark);
+          continue;
+        }
+        if (p.errorCode !== ErrorCode.None) {
+          throw new BrokerError(p.errorCode as ErrorCode, `fetch from ${t.topic}/${p.partition} failed (error ${p.errorCode})`);
+        }
+        if (p.records.length === 0) continue;
+        const fetchOffset = position.offset;
+        position.offset = Math.max(position.offset, endOffsetOf(p.records));
+        fetched.push({
+          topic: t.topic,
+          partition: p.partition,
+          fetchOffset,
+          stopOffset: position.stopOffset,
+          highWatermark: p.highWatermark,
+          records: p.records,
+        });
+      }
+    }
+    return fetched;
+  }
+
+  #resetOutOfRange(position: PartitionPosition, logStartOffset: number, logEndOffset: number): void {
+    const from = position.offset;
+    // Below the start (retention or trim removed it): continue from the start, as Kafka's
+    // auto.offset.reset=earliest. Past the end (the topic was recreated): continue from the end.
+    position.offset = from < logStartOffset ? logStartOffset : logEndOffset;
+    this.#options.onOffsetReset?.(position.topic, position.partition, from, position.offset);
+  }
+}
+
+/** The offset after the last batch in `records`. */
+export function endOffsetOf(records: Buffer): number {
+  let pos = 0;
+  let end = 0;
+  while (pos < records.length) {
+    end = readBaseOffset(records, pos) + readLastOffsetDelta(records, pos) + 1;
+    pos += batchSizeAt(records, pos);
+  }
+  return end;
+}

@@ -1,0 +1,36 @@
+// DescribeTopics: configs and per-partition state of topics (topic list and describe).
+//
+//   DescribeTopics Request  => { names?: [string] }     all topics when absent
+//   DescribeTopics Response => { topics: [TopicDescription] }
+import { asObject, stringArrayField } from '../validate.js';
+
+export interface PartitionDescription {
+  partition: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  segments: number;
+  bytes: number;
+  firstTimestamp: number | null;
+  lastTimestamp: number | null;
+}
+
+export interface TopicDescription {
+  name: string;
+  configs: Record<string, string>;
+  /** Config keys left at their default. */
+  defaults: string[];
+  partitions: PartitionDescription[];
+}
+
+export interface DescribeTopicsRequest {
+  names?: string[];
+}
+
+export interface DescribeTopicsResponse {
+  topics: TopicDescription[];
+}
+
+export function parseDescribeTopicsRequest(value: unknown): DescribeTopicsRequest {
+  const names = stringArrayField(asObject(value), 'names');
+  return names === undefined ? {} : { names };
+}

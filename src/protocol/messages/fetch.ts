@@ -1,0 +1,94 @@
+// Fetch: read stored batches from partitions, waiting up to max_wait_ms for data when there is
+// none (the fetch is parked in the broker and answered by the next append).
+//
+//   Fetch Request  => max_wait_ms min_bytes max_bytes [topic [partition fetch_offset partition_max_bytes]]
+//   Fetch Response => [topic [partition error_code log_start_offset high_watermark records]]
+//     records  bytes  whole RecordBatch v2 batches exactly as stored; the first may start
+//                     before fetch_offset (the consumer skips those records)
+import { BufferReader } from '../buffer-reader.js';
+import { BufferWriter } from '../buffer-writer.js';
+
+export interface FetchPartitionRequest {
+  partition: number;
+  fetchOffset: number;
+  maxBytes: number;
+}
+
+export interface FetchTopicRequest {
+  topic: string;
+  partitions: FetchPartitionRequest[];
+}
+
+export interface FetchRequest {
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: FetchTopicRequest[];
+}
+
+export interface FetchPartitionResult {
+  partition: number;
+  errorCode: number;
+  logStartOffset: number;
+  highWatermark: number;
+  records: Buffer;
+}
+
+export interface FetchTopicResult {
+  topic: string;
+  partitions: FetchPartitionResult[];
+}
+
+export function encodeFetchRequest(request: FetchRequest): Buffer[] {
+  const w = new BufferWriter(64).int32(request.maxWaitMs).int32(request.minBytes).int32(request.maxBytes);
+  w.int32(request.topics.length);
+  for (const t of request.topics) {
+    w.string(t.topic).int32(t.partitions.length);
+    for (const p of t.partitions) w.int32(p.partition).int64(p.fetchOffset).int32(p.maxBytes);
+  }
+  return w.parts();
+}
+
+export function decodeFetchRequest(body: Buffer): FetchRequest {
+  const r = new BufferReader(body);
+  const maxWaitMs = r.int32();
+  const minBytes = r.int32();
+  const maxBytes = r.int32();
+  const topicCount = r.count(6);
+  const topics: FetchTopicRequest[] = [];
+  for (let i = 0; i < topicCount; i++) {
+    const topic = r.string() ?? '';
+    const count = r.count(16);
+    const partitions: FetchPartitionRequest[] = [];
+    for (let j = 0; j < count; j++) partitions.push({ partition: r.int32(), fetchOffset: r.int64(), maxBytes: r.int32() });
+    topics.push({ topic, partitions });
+  }
+  return { maxWaitMs, minBytes, maxBytes, topics };
+}
+
+export function encodeFetchResponse(topics: readonly FetchTopicResult[]): Buffer[] {
+  const w = new BufferWriter(64).int32(topics.length);
+  for (const t of topics) {
+    w.string(t.topic).int32(t.partitions.length);
+    for (const p of t.partitions) {
+      w.int32(p.partition).int16(p.errorCode).int64(p.logStartOffset).int64(p.highWatermark).bytesRef(p.records);
+    }
+  }
+  return w.parts();
+}
+
+export function decodeFetchResponse(body: Buffer): FetchTopicResult[] {
+  const r = new BufferReader(body);
+  const topicCount = r.count(6);
+  const topics: FetchTopicResult[] = [];
+  for (let i = 0; i < topicCount; i++) {
+    const topic = r.string() ?? '';
+    const count = r.count(26);
+    const partitions: FetchPartitionResult[] = [];
+    for (let j = 0; j < count; j++) {
+      partitions.push({ partition: r.int32(), errorCode: r.int16(), logStartOffset: r.int64(), highWatermark: r.int64(), records: r.bytes() });
+    }
+    topics.push({ topic, partitions });
+  }
+  return topics;
+}

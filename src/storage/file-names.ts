@@ -1,0 +1,37 @@
+// Names on disk, in one place (SPEC §6):
+//
+//   <data>/index.db                                 SQLite catalog and index (WAL)
+//   <data>/broker.lock                              pid of the broker that owns the data dir
+//   <data>/broker.log                               the background broker's own log
+//   <data>/topics/<topic>/<partition>/<base>.log    segment files; <base> is the 20-digit zero-
+//                                                   padded offset of the segment's first batch,
+//                                                   so `ls` lists them in offset order
+import { join } from 'node:path';
+
+export const INDEX_DB_FILE = 'index.db';
+export const LOCK_FILE = 'broker.lock';
+export const BROKER_LOG_FILE = 'broker.log';
+export const TOPICS_DIR = 'topics';
+export const SEGMENT_SUFFIX = '.log';
+
+const SEGMENT_NAME = /^(\d{20})\.log$/;
+
+export function topicDir(dataDir: string, topic: string): string {
+  return join(dataDir, TOPICS_DIR, topic);
+}
+
+export function partitionDir(dataDir: string, topic: string, partition: number): string {
+  return join(dataDir, TOPICS_DIR, topic, String(partition));
+}
+
+export function segmentFileName(baseOffset: number): string {
+  return String(baseOffset).padStart(20, '0') + SEGMENT_SUFFIX;
+}
+
+/** The base offset a segment file name stands for, or null for any other file. */
+export function parseSegmentFileName(name: string): number | null {
+  const match = SEGMENT_NAME.exec(name);
+  if (match === null) return null;
+  const offset = Number(match[1]);
+  return Number.isSafeInteger(offset) ? offset : null;
+}

@@ -1,0 +1,53 @@
+// The SQLite schema as numbered, append-only migrations; `PRAGMA user_version` records how many
+// have run. Never edit a migration that has shipped: add the next one.
+//
+// Index tables have no foreign keys on purpose: a check per insert on the append path costs more
+// than the explicit deletes that accompany a topic's removal.
+
+export const MIGRATIONS: readonly string[] = [
+  // 001_topics
+  `CREATE TABLE topics (
+     id          INTEGER PRIMARY KEY,
+     name        TEXT NOT NULL UNIQUE,
+     created_ms  INTEGER NOT NULL
+   );
+   CREATE TABLE topic_configs (
+     topic_id  INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+     key       TEXT NOT NULL,
+     value     TEXT NOT NULL,
+     PRIMARY KEY (topic_id, key)
+   ) WITHOUT ROWID;
+   CREATE TABLE partitions (
+     id                INTEGER PRIMARY KEY,
+     topic_id          INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+     partition         INTEGER NOT NULL,
+     log_start_offset  INTEGER NOT NULL DEFAULT 0,
+     UNIQUE (topic_id, partition)
+   );`,
+  // 002_segments: stats of closed segments (the active segment's live in memory)
+  `CREATE TABLE segments (
+     partition_id   INTEGER NOT NULL,
+     base_offset    INTEGER NOT NULL,
+     next_offset    INTEGER,
+     size_bytes     INTEGER,
+     max_timestamp  INTEGER,
+     PRIMARY KEY (partition_id, base_offset)
+   ) WITHOUT ROWID;`,
+  // 003_offset_index: sparse offset -> (segment, byte position) of a batch start
+  `CREATE TABLE offset_index (
+     partition_id  INTEGER NOT NULL,
+     offset        INTEGER NOT NULL,
+     segment_base  INTEGER NOT NULL,
+     position      INTEGER NOT NULL,
+     PRIMARY KEY (partition_id, offset)
+   ) WITHOUT ROWID;`,
+  // 004_time_index: at `offset`, every earlier record of the partition has timestamp <= `timestamp`
+  // (-1: nothing earlier), so the first record at or after T lies at or after the last row below T
+  `CREATE TABLE time_index (
+     partition_id  INTEGER NOT NULL,
+     offset        INTEGER NOT NULL,
+     timestamp     INTEGER NOT NULL,
+     PRIMARY KEY (partition_id, offset)
+   ) WITHOUT ROWID;
+   CREATE INDEX time_index_by_timestamp ON time_index (partition_id, timestamp, offset);`,
+];

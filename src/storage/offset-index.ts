@@ -1,0 +1,143 @@
+// OffsetIndex and TimeIndex rows of every partition, and the segments table, in index.db. The
+// rows are derived data: recovery deletes and rebuilds them from the segment files whenever they
+// disagree. Rows are sparse, one per ~4 KiB of log (Kafka's index.interval.bytes) plus the first
+// batch of every segment, so a floor lookup inside a segment always finds a row.
+import type { Statement } from 'better-sqlite3';
+import type { SqliteDatabase } from './database.js';
+
+export const INDEX_INTERVAL_BYTES = 4096;
+
+export interface IndexEntry {
+  offset: number;
+  position: number;
+}
+
+export interface TimeIndexEntry {
+  offset: number;
+  timestamp: number;
+}
+
+export interface SegmentRow {
+  baseOffset: number;
+  nextOffset: number | null;
+  sizeBytes: number | null;
+  maxTimestamp: number | null;
+}
+
+export class OffsetIndex {
+  readonly #offsetInsert: Statement<[number, number, number, number]>;
+  readonly #offsetFloorBySegment: Statement<[number, number, number]>;
+  readonly #offsetLastBySegment: Statement<[number, number]>;
+  readonly #offsetDeleteFromPosition: Statement<[number, number, number]>;
+  readonly #offsetDeleteBySegment: Statement<[number, number]>;
+  readonly #offsetDeleteFromOffset: Statement<[number, number]>;
+  readonly #offsetDeleteByPartition: Statement<[number]>;
+  readonly #timeInsert: Statement<[number, number, number]>;
+  readonly #timeLastBelow: Statement<[number, number]>;
+  readonly #timeFloorByOffset: Statement<[number, number]>;
+  readonly #timeDeleteFromOffset: Statement<[number, number]>;
+  readonly #timeDeleteRange: Statement<[number, number, number]>;
+  readonly #timeDeleteByPartition: Statement<[number]>;
+  readonly #segmentSelectByPartition: Statement<[number]>;
+  readonly #segmentUpsert: Statement<[number, number, number | null, number | null, number | null]>;
+  readonly #segmentDelete: Statement<[number, number]>;
+  readonly #segmentDeleteByPartition: Statement<[number]>;
+
+  constructor(db: SqliteDatabase) {
+    this.#offsetInsert = db.prepare(
+      'INSERT OR REPLACE INTO offset_index (partition_id, offset, segment_base, position) VALUES (?, ?, ?, ?)',
+    );
+    this.#offsetFloorBySegment = db.prepare(
+      `SELECT offset, position FROM offset_index
+       WHERE partition_id = ? AND offset >= ? AND offset <= ? ORDER BY offset DESC LIMIT 1`,
+    );
+    this.#offsetLastBySegment = db.prepare(
+      'SELECT offset, position FROM offset_index WHERE partition_id = ? AND segment_base = ? ORDER BY offset DESC LIMIT 1',
+    );
+    this.#offsetDeleteFromPosition = db.prepare(
+      'DELETE FROM offset_index WHERE partition_id = ? AND segment_base = ? AND position >= ?',
+    );
+    this.#offsetDeleteBySegment = db.prepare('DELETE FROM offset_index WHERE partition_id = ? AND segment_base = ?');
+    this.#offsetDeleteFromOffset = db.prepare('DELETE FROM offset_index WHERE partition_id = ? AND offset >= ?');
+    this.#offsetDeleteByPartition = db.prepare('DELETE FROM offset_index WHERE partition_id = ?');
+    this.#timeInsert = db.prepare('INSERT OR REPLACE INTO time_index (partition_id, offset, timestamp) VALUES (?, ?, ?)');
+    this.#timeLastBelow = db.prepare(
+      `SELECT offset, timestamp FROM time_index
+       WHERE partition_id = ? AND timestamp < ? ORDER BY timestamp DESC, offset DESC LIMIT 1`,
+    );
+    this.#timeFloorByOffset = db.prepare(
+      'SELECT offset, timestamp FROM time_index WHERE partition_id = ? AND offset <= ? ORDER BY offset DESC LIMIT 1',
+    );
+    this.#timeDeleteFromOffset = db.prepare('DELETE FROM time_index WHERE partition_id = ? AND offset >= ?');
+    this.#timeDeleteRange = db.prepare('DELETE FROM time_index WHERE partition_id = ? AND offset >= ? AND offset < ?');
+    this.#timeDeleteByPartition = db.prepare('DELETE FROM time_index WHERE partition_id = ?');
+    this.#segmentSelectByPartition = db.prepare(
+      `SELECT base_offset AS baseOffset, next_offset AS nextOffset, size_bytes AS sizeBytes, max_timestamp AS maxTimestamp
+       FROM segments WHERE partition_id = ? ORDER BY base_offset`,
+    );
+    this.#segmentUpsert = db.prepare(
+      `INSERT INTO segments (partition_id, base_offset, next_offset, size_bytes, max_timestamp) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (partition_id, base_offset) DO UPDATE SET
+         next_offset = excluded.next_offset, size_bytes = excluded.size_bytes, max_timestamp = excluded.max_timestamp`,
+    );
+    this.#segmentDelete = db.prepare('DELETE FROM segments WHERE partition_id = ? AND base_offset = ?');
+    this.#segmentDeleteByPartition = db.prepare('DELETE FROM segments WHERE partition_id = ?');
+  }
+
+  /** Index the batch starting at `offset`, `position` bytes into segment `segmentBase`. */
+  add(partitionId: number, segmentBase: number, offset: number, position: number, maxTimestampBefore: number): void {
+    this.#offsetInsert.run(partitionId, offset, segmentBase, position);
+    this.#timeInsert.run(partitionId, offset, maxTimestampBefore);
+  }
+
+  /** The last indexed batch at or below `offset` inside the segment starting at `segmentBase`. */
+  floor(partitionId: number, segmentBase: number, offset: number): IndexEntry | undefined {
+    return this.#offsetFloorBySegment.get(partitionId, segmentBase, offset) as IndexEntry | undefined;
+  }
+
+  lastInSegment(partitionId: number, segmentBase: number): IndexEntry | undefined {
+    return this.#offsetLastBySegment.get(partitionId, segmentBase) as IndexEntry | undefined;
+  }
+
+  /** The time index row with the largest offset whose "max timestamp before" is below `timestamp`. */
+  lastBeforeTimestamp(partitionId: number, timestamp: number): TimeIndexEntry | undefined {
+    return this.#timeLastBelow.get(partitionId, timestamp) as TimeIndexEntry | undefined;
+  }
+
+  timeFloor(partitionId: number, offset: number): TimeIndexEntry | undefined {
+    return this.#timeFloorByOffset.get(partitionId, offset) as TimeIndexEntry | undefined;
+  }
+
+  /** Drop rows of one segment at or past `position` (recovery truncated the file there). */
+  truncateSegment(partitionId: number, segmentBase: number, position: number, nextOffset: number): void {
+    this.#offsetDeleteFromPosition.run(partitionId, segmentBase, position);
+    this.#offsetDeleteFromOffset.run(partitionId, nextOffset);
+    this.#timeDeleteFromOffset.run(partitionId, nextOffset);
+  }
+
+  /** Drop the index rows of the offsets [segmentBase, endOffset) of a segment (gone or rebuilt). */
+  dropSegmentRows(partitionId: number, segmentBase: number, endOffset: number): void {
+    this.#offsetDeleteBySegment.run(partitionId, segmentBase);
+    this.#timeDeleteRange.run(partitionId, segmentBase, endOffset);
+  }
+
+  /** Forget a segment entirely: its stats row and its index rows. */
+  dropSegment(partitionId: number, segmentBase: number, endOffset: number): void {
+    this.dropSegmentRows(partitionId, segmentBase, endOffset);
+    this.#segmentDelete.run(partitionId, segmentBase);
+  }
+
+  dropPartition(partitionId: number): void {
+    this.#offsetDeleteByPartition.run(partitionId);
+    this.#timeDeleteByPartition.run(partitionId);
+    this.#segmentDeleteByPartition.run(partitionId);
+  }
+
+  segments(partitionId: number): SegmentRow[] {
+    return this.#segmentSelectByPartition.all(partitionId) as SegmentRow[];
+  }
+
+  segmentSave(partitionId: number, row: SegmentRow): void {
+    this.#segmentUpsert.run(partitionId, row.baseOffset, row.nextOffset, row.sizeBytes, row.maxTimestamp);
+  }
+}

@@ -1,0 +1,311 @@
+// PartitionLog: the segments of one partition. Appends go to the last (active) segment and roll
+// to a new one past segment.bytes or segment.ms; reads return whole stored batches starting with
+// the one that holds the wanted offset. open() recovers: the files are the truth and the index
+// rows are trimmed or rebuilt to match them (see recover-partition.ts).
+//
+// Single-threaded: every method runs on the broker's event loop, one at a time.
+import { mkdirSync } from 'node:fs';
+import { OffsetOutOfRangeError } from '../common/errors.js';
+import type { TopicConfig } from '../common/topic-config.js';
+import {
+  batchSizeAt,
+  readBaseOffset,
+  readLastOffsetDelta,
+  readMaxTimestamp,
+  stampBaseOffset,
+} from '../records/record-batch.js';
+import { RecordCursor } from '../records/record-cursor.js';
+import { INDEX_INTERVAL_BYTES, type OffsetIndex } from './offset-index.js';
+import { recoverSegments, type RecoveryReport } from './recover-partition.js';
+import { Segment } from './segment.js';
+
+export interface PartitionLogOptions {
+  dir: string;
+  partitionId: number;
+  index: OffsetIndex;
+  logStartOffset: number;
+  config: () => TopicConfig;
+  now: () => number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class PartitionLog {
+  readonly dir: string;
+  readonly partitionId: number;
+  readonly recovery: RecoveryReport;
+  readonly #index: OffsetIndex;
+  readonly #config: () => TopicConfig;
+  readonly #now: () => number;
+  readonly #segments: Segment[];
+  #logStartOffset: number;
+  #bytesSinceIndex: number;
+  /** Where the last read ended, so a consumer reading on needs no index lookup. */
+  #readHint: { offset: number; segment: Segment; position: number } | null = null;
+  /** The closed segment whose descriptor is open for reading (at most one per partition). */
+  #openReader: Segment | null = null;
+
+  private constructor(options: PartitionLogOptions, segments: Segment[], recovery: RecoveryReport) {
+    this.dir = options.dir;
+    this.partitionId = options.partitionId;
+    this.#index = options.index;
+    this.#config = options.config;
+    this.#now = options.now;
+    this.#segments = segments;
+    this.recovery = recovery;
+    this.#logStartOffset = Math.max(options.logStartOffset, segments[0]!.baseOffset);
+    this.#bytesSinceIndex = recovery.bytesSinceIndex;
+  }
+
+  static open(options: PartitionLogOptions): PartitionLog {
+    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    const { segments, report } = recoverSegments(options.dir, options.partitionId, options.index, options.logStartOffset);
+    return new PartitionLog(options, segments, report);
+  }
+
+  get logStartOffset(): number {
+    return this.#logStartOffset;
+  }
+
+  /** The log end offset: the offset the next appended record gets. */
+  get nextOffset(): number {
+    return this.#active.nextOffset;
+  }
+
+  get sizeBytes(): number {
+    let total = 0;
+    for (const s of this.#segments) total += s.sizeBytes;
+    return total;
+  }
+
+  get segmentCount(): number {
+    return this.#segments.length;
+  }
+
+  /** Largest record timestamp in the log, -1 when empty. */
+  get maxTimestamp(): number {
+    return this.#active.maxTimestamp;
+  }
+
+  get #active(): Segment {
+    return this.#segments[this.#segments.length - 1]!;
+  }
+
+  /**
+   * Append `data`: one or more whole batches, already validated. Stamps their base offsets in
+   * place, writes them, and indexes them. Throws StorageWriteError with nothing kept on failure.
+   */
+  append(data: Buffer): AppendResult {
+    const baseOffset = this.nextOffset;
+    let pos = 0;
+    while (pos < data.length) {
+      const end = this.#appendablePrefix(data, pos);
+      this.#appendToActive(data.subarray(pos, end));
+      pos = end;
+    }
+    return { baseOffset, lastOffset: this.nextOffset - 1 };
+  }
+
+  /** The end of the run of batches from `pos` that go into the active segment (rolling first if due). */
+  #appendablePrefix(data: Buffer, pos: number): number {
+    const { segmentBytes, segmentMs } = this.#config();
+    const active = this.#active;
+    const first = batchSizeAt(data, pos);
+    const aged = active.firstAppendMs !== null && this.#now() - active.firstAppendMs >= segmentMs;
+    if (active.sizeBytes > 0 && (active.sizeBytes + first > segmentBytes || aged)) this.roll();
+    let size = this.#active.sizeBytes + first;
+    let end = pos + first;
+    while (end < data.length) {
+      const next = batchSizeAt(data, end);
+      if (size + next > segmentBytes) break;
+      size += next;
+      end += next;
+    }
+    return end;
+  }
+
+  #appendToActive(batches: Buffer): void {
+    const segment = this.#active;
+    const startPosition = segment.sizeBytes;
+    const startOffset = segment.nextOffset;
+    const startMax = segment.maxTimestamp;
+    const indexRows: Array<{ offset: number; position: number; maxBefore: number }> = [];
+    let bytesSinceIndex = this.#bytesSinceIndex;
+    let offset = startOffset;
+    let maxTimestamp = startMax;
+    let pos = 0;
+    while (pos < batches.length) {
+      const size = batchSizeAt(batches, pos);
+      if (startPosition + pos === 0 || bytesSinceIndex >= INDEX_INTERVAL_BYTES) {
+        indexRows.push({ offset, position: startPosition + pos, maxBefore: maxTimestamp });
+        bytesSinceIndex = 0;
+      }
+      stampBaseOffset(batches, pos, offset);
+      offset += readLastOffsetDelta(batches, pos) + 1;
+      maxTimestamp = Math.max(maxTimestamp, readMaxTimestamp(batches, pos));
+      bytesSinceIndex += size;
+      pos += size;
+    }
+    segment.append(batches);
+    segment.nextOffset = offset;
+    segment.maxTimestamp = maxTimestamp;
+    segment.firstAppendMs ??= this.#now();
+    this.#bytesSinceIndex = bytesSinceIndex;
+    for (const row of indexRows) this.#index.add(this.partitionId, segment.baseOffset, row.offset, row.position, row.maxBefore);
+  }
+
+  /** Close the active segment and start a new one at the log end offset. */
+  roll(): void {
+    const old = this.#active;
+    if (old.sizeBytes === 0) return;
+    old.flush();
+    this.#index.segmentSave(this.partitionId, {
+      baseOffset: old.baseOffset,
+      nextOffset: old.nextOffset,
+      sizeBytes: old.sizeBytes,
+      maxTimestamp: old.maxTimestamp,
+    });
+    this.#segments.push(Segment.create(this.dir, old.nextOffset, old.maxTimestamp));
+    this.#bytesSinceIndex = 0;
+    if (this.#openReader !== old) old.close();
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, up to about `maxBytes` (always at least one
+   * batch, however large). Empty at the log end; OffsetOutOfRangeError outside the log.
+   */
+  read(offset: number, maxBytes: number): Buffer {
+    if (offset < this.#logStartOffset || offset > this.nextOffset) {
+      throw new OffsetOutOfRangeError(offset, this.#logStartOffset, this.nextOffset);
+    }
+    let segmentIndex = this.#segmentIndexFor(offset);
+    while (segmentIndex < this.#segments.length) {
+      const segment = this.#segments[segmentIndex]!;
+      if (offset < segment.nextOffset) {
+        const data = this.#readSegment(segment, offset, maxBytes);
+        if (data.length > 0) return data;
+      }
+      // The offset lies past this segment's last batch (a gap left by compaction): go on.
+      segmentIndex++;
+      const following = this.#segments[segmentIndex];
+      if (following !== undefined) offset = Math.max(offset, following.baseOffset);
+    }
+    return EMPTY;
+  }
+
+  #readSegment(segment: Segment, offset: number, maxBytes: number): Buffer {
+    const hint = this.#readHint;
+    let position: number;
+    if (hint !== null && hint.segment === segment && hint.offset === offset) {
+      position = hint.position;
+    } else {
+      position = this.#index.floor(this.partitionId, segment.baseOffset, offset)?.position ?? 0;
+    }
+    this.#useReader(segment);
+    for (;;) {
+      const chunk = segment.read(position, Math.max(maxBytes, 4096));
+      if (chunk.length === 0) return EMPTY;
+      let pos = 0;
+      let start = -1;
+      let end = 0;
+      let endOffset = offset;
+      while (pos + 12 <= chunk.length) {
+        const size = batchSizeAt(chunk, pos);
+        if (pos + size > chunk.length) break;
+        const lastOffset = readBaseOffset(chunk, pos) + readLastOffsetDelta(chunk, pos);
+        if (start < 0 && lastOffset >= offset) start = pos;
+        if (start >= 0 && pos > start && pos + size - start > maxBytes) break;
+        pos += size;
+        if (start >= 0) {
+          end = pos;
+          endOffset = lastOffset + 1;
+        }
+      }
+      if (start >= 0) {
+        this.#readHint = { offset: endOffset, segment, position: position + end };
+        return chunk.subarray(start, end);
+      }
+      if (pos === 0) {
+        // The first batch is larger than what was read: read exactly that batch.
+        const size = batchSizeAt(chunk, 0);
+        const whole = segment.read(position, size);
+        const lastOffset = readBaseOffset(whole, 0) + readLastOffsetDelta(whole, 0);
+        if (lastOffset >= offset) {
+          this.#readHint = { offset: lastOffset + 1, segment, position: position + size };
+          return whole;
+        }
+        position += size;
+      } else {
+        position += pos;
+      }
+    }
+  }
+
+  /** Keep at most one closed segment's descriptor open for reading. */
+  #useReader(segment: Segment): void {
+    if (segment === this.#active || segment === this.#openReader) return;
+    if (this.#openReader !== null && this.#openReader !== this.#active) this.#openReader.close();
+    this.#openReader = segment;
+  }
+
+  #segmentIndexFor(offset: number): number {
+    const segments = this.#segments;
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The first offset whose record timestamp is >= `timestamp`, or null when there is none. */
+  offsetForTimestamp(timestamp: number): number | null {
+    const row = this.#index.lastBeforeTimestamp(this.partitionId, timestamp);
+    let offset = Math.max(row?.offset ?? this.#logStartOffset, this.#logStartOffset);
+    const cursor = new RecordCursor();
+    while (offset < this.nextOffset) {
+      const data = this.read(offset, 1 << 20);
+      if (data.length === 0) break;
+      let pos = 0;
+      while (pos < data.length) {
+        const size = batchSizeAt(data, pos);
+        if (readMaxTimestamp(data, pos) >= timestamp) {
+          cursor.open(data, pos, size);
+          while (cursor.next()) {
+            if (cursor.offset >= offset && cursor.timestamp >= timestamp && !cursor.isControl) return cursor.offset;
+          }
+        }
+        offset = Math.max(offset, readBaseOffset(data, pos) + readLastOffsetDelta(data, pos) + 1);
+        pos += size;
+      }
+    }
+    return null;
+  }
+
+  /** Timestamp of the first record at the log start, or null when the log is empty. */
+  firstTimestamp(): number | null {
+    if (this.#logStartOffset >= this.nextOffset) return null;
+    const data = this.read(this.#logStartOffset, 1);
+    if (data.length === 0) return null;
+    const cursor = new RecordCursor();
+    cursor.open(data, 0, batchSizeAt(data, 0));
+    while (cursor.next()) if (cursor.offset >= this.#logStartOffset) return cursor.timestamp;
+    return null;
+  }
+
+  /** fsync the active segment if it has unsynced writes. */
+  flush(): void {
+    this.#active.flush();
+  }
+
+  close(): void {
+    for (const segment of this.#segments) segment.close();
+  }
+}

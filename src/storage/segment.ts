@@ -1,0 +1,121 @@
+// Segment: one append-only .log file of RecordBatch v2 batches back to back, named by the base
+// offset of its first batch. `sizeBytes` is the logical end: the bytes before it are whole,
+// validated batches; nothing at or past it is ever served. A failed write is cut back to it.
+import { closeSync, fdatasyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { StorageWriteError, errorMessage } from '../common/errors.js';
+import { segmentFileName } from './file-names.js';
+
+export class Segment {
+  readonly baseOffset: number;
+  readonly path: string;
+  /** Bytes of whole batches in the file. */
+  sizeBytes: number;
+  /** Offset after the last batch; baseOffset while empty. */
+  nextOffset: number;
+  /** Largest record timestamp in this segment and all before it; -1 when there is none yet. */
+  maxTimestamp: number;
+  /** When the first batch was appended (wall clock ms), for segment.ms; null while empty. */
+  firstAppendMs: number | null = null;
+  #fd: number | null = null;
+  #dirty = false;
+
+  private constructor(path: string, baseOffset: number, sizeBytes: number, maxTimestamp: number) {
+    this.path = path;
+    this.baseOffset = baseOffset;
+    this.sizeBytes = sizeBytes;
+    this.nextOffset = baseOffset;
+    this.maxTimestamp = maxTimestamp;
+  }
+
+  /** A new, empty segment file; fails if one exists already. */
+  static create(dir: string, baseOffset: number, maxTimestampBefore: number): Segment {
+    const path = join(dir, segmentFileName(baseOffset));
+    const segment = new Segment(path, baseOffset, 0, maxTimestampBefore);
+    segment.#fd = openSync(path, 'wx+', 0o600);
+    return segment;
+  }
+
+  /** An existing file; the caller sets sizeBytes/nextOffset from the index or a scan. */
+  static open(dir: string, baseOffset: number): Segment {
+    const path = join(dir, segmentFileName(baseOffset));
+    const segment = new Segment(path, baseOffset, 0, -1);
+    segment.#fd = openSync(path, 'r+');
+    segment.sizeBytes = fstatSync(segment.#fd).size;
+    return segment;
+  }
+
+  get fileSizeBytes(): number {
+    return fstatSync(this.#descriptor()).size;
+  }
+
+  get isOpen(): boolean {
+    return this.#fd !== null;
+  }
+
+  /** Write `data` at the logical end; on any error the file is cut back and nothing is kept. */
+  append(data: Buffer): void {
+    const fd = this.#descriptor();
+    const start = this.sizeBytes;
+    let written = 0;
+    try {
+      while (written < data.length) {
+        written += writeSync(fd, data, written, data.length - written, start + written);
+      }
+    } catch (err) {
+      this.#cutBack(fd, start);
+      throw new StorageWriteError(`write to ${this.path} failed: ${errorMessage(err)}`, { cause: err });
+    }
+    this.sizeBytes = start + data.length;
+    this.#dirty = true;
+  }
+
+  /** Up to `length` bytes at `position`, never past the logical end. */
+  read(position: number, length: number): Buffer {
+    const wanted = Math.max(0, Math.min(length, this.sizeBytes - position));
+    const buf = Buffer.allocUnsafe(wanted);
+    const fd = this.#descriptor();
+    let filled = 0;
+    while (filled < wanted) {
+      const n = readSync(fd, buf, filled, wanted - filled, position + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled === wanted ? buf : buf.subarray(0, filled);
+  }
+
+  /** Cut the file (and the logical end) to `sizeBytes`. */
+  truncate(sizeBytes: number): void {
+    ftruncateSync(this.#descriptor(), sizeBytes);
+    this.sizeBytes = sizeBytes;
+    this.#dirty = true;
+  }
+
+  flush(): void {
+    if (this.#dirty && this.#fd !== null) {
+      fdatasyncSync(this.#fd);
+      this.#dirty = false;
+    }
+  }
+
+  /** Flush and release the descriptor; read() or append() reopen it. */
+  close(): void {
+    if (this.#fd === null) return;
+    this.flush();
+    closeSync(this.#fd);
+    this.#fd = null;
+  }
+
+  #descriptor(): number {
+    if (this.#fd === null) this.#fd = openSync(this.path, 'r+');
+    return this.#fd;
+  }
+
+  #cutBack(fd: number, size: number): void {
+    try {
+      ftruncateSync(fd, size);
+    } catch {
+      // The logical end still hides the torn bytes; recovery truncates them at the next start.
+    }
+  }
+}
