@@ -70,7 +70,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs.close();
     throw new SpoolError(`cannot listen on ${config.socketPath}: ${errorMessage(err)}`, { cause: err });
   }
-  const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAll(), config.fsyncIntervalMs) : null;
+  const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAllInBackground(), config.fsyncIntervalMs) : null;
   const onSignal = (signal: string) => {
     logger.info(`${signal} received, stopping`);
     stop();

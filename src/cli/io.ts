@@ -3,14 +3,25 @@
 import type { Readable, Writable } from 'node:stream';
 
 export interface CliIo {
-  stdin: Readable & { isTTY?: boolean; fd?: number };
+  stdin: Readable & { isTTY?: boolean };
+  /** The descriptor behind stdin (0), or null when stdin is a stream given by a test. */
+  stdinFd: number | null;
   stdout: Writable & { isTTY?: boolean; columns?: number };
   stderr: Writable & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
 }
 
 export function processIo(): CliIo {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return {
+    // process.stdin is created on first access (tens of ms); only produce needs it.
+    get stdin() {
+      return process.stdin;
+    },
+    stdinFd: 0,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  };
 }
 
 /** Write and wait for the stream to take more when its buffer is full (backpressure). */

@@ -205,6 +205,11 @@ export class LogManager {
     for (const topic of this.#topics.values()) for (const log of topic.partitions) log.flush();
   }
 
+  /** Start an fsync of every active segment with unsynced writes, off the event loop. */
+  flushAllInBackground(): void {
+    for (const topic of this.#topics.values()) for (const log of topic.partitions) log.flushInBackground();
+  }
+
   close(): void {
     for (const topic of this.#topics.values()) for (const log of topic.partitions) log.close();
     this.db.pragma('wal_checkpoint(TRUNCATE)');

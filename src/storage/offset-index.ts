@@ -30,12 +30,11 @@ export class OffsetIndex {
   readonly #offsetLastBySegment: Statement<[number, number]>;
   readonly #offsetDeleteFromPosition: Statement<[number, number, number]>;
   readonly #offsetDeleteBySegment: Statement<[number, number]>;
-  readonly #offsetDeleteFromOffset: Statement<[number, number]>;
+  readonly #offsetDeleteRange: Statement<[number, number, number]>;
   readonly #offsetDeleteByPartition: Statement<[number]>;
   readonly #timeInsert: Statement<[number, number, number]>;
   readonly #timeLastBelow: Statement<[number, number]>;
   readonly #timeFloorByOffset: Statement<[number, number]>;
-  readonly #timeDeleteFromOffset: Statement<[number, number]>;
   readonly #timeDeleteRange: Statement<[number, number, number]>;
   readonly #timeDeleteByPartition: Statement<[number]>;
   readonly #segmentSelectByPartition: Statement<[number]>;
@@ -58,7 +57,7 @@ export class OffsetIndex {
       'DELETE FROM offset_index WHERE partition_id = ? AND segment_base = ? AND position >= ?',
     );
     this.#offsetDeleteBySegment = db.prepare('DELETE FROM offset_index WHERE partition_id = ? AND segment_base = ?');
-    this.#offsetDeleteFromOffset = db.prepare('DELETE FROM offset_index WHERE partition_id = ? AND offset >= ?');
+    this.#offsetDeleteRange = db.prepare('DELETE FROM offset_index WHERE partition_id = ? AND offset >= ? AND offset < ?');
     this.#offsetDeleteByPartition = db.prepare('DELETE FROM offset_index WHERE partition_id = ?');
     this.#timeInsert = db.prepare('INSERT OR REPLACE INTO time_index (partition_id, offset, timestamp) VALUES (?, ?, ?)');
     this.#timeLastBelow = db.prepare(
@@ -68,7 +67,6 @@ export class OffsetIndex {
     this.#timeFloorByOffset = db.prepare(
       'SELECT offset, timestamp FROM time_index WHERE partition_id = ? AND offset <= ? ORDER BY offset DESC LIMIT 1',
     );
-    this.#timeDeleteFromOffset = db.prepare('DELETE FROM time_index WHERE partition_id = ? AND offset >= ?');
     this.#timeDeleteRange = db.prepare('DELETE FROM time_index WHERE partition_id = ? AND offset >= ? AND offset < ?');
     this.#timeDeleteByPartition = db.prepare('DELETE FROM time_index WHERE partition_id = ?');
     this.#segmentSelectByPartition = db.prepare(
@@ -108,11 +106,21 @@ export class OffsetIndex {
     return this.#timeFloorByOffset.get(partitionId, offset) as TimeIndexEntry | undefined;
   }
 
-  /** Drop rows of one segment at or past `position` (recovery truncated the file there). */
-  truncateSegment(partitionId: number, segmentBase: number, position: number, nextOffset: number): void {
+  /**
+   * Drop rows of one segment at or past `position` (recovery truncated the file there) and every
+   * row for the offsets [nextOffset, endOffset) it no longer holds. `endOffset` is the next
+   * segment's base offset for a closed segment, so the rows of the segments after it stay.
+   */
+  truncateSegment(
+    partitionId: number,
+    segmentBase: number,
+    position: number,
+    nextOffset: number,
+    endOffset: number = Number.MAX_SAFE_INTEGER,
+  ): void {
     this.#offsetDeleteFromPosition.run(partitionId, segmentBase, position);
-    this.#offsetDeleteFromOffset.run(partitionId, nextOffset);
-    this.#timeDeleteFromOffset.run(partitionId, nextOffset);
+    this.#offsetDeleteRange.run(partitionId, nextOffset, endOffset);
+    this.#timeDeleteRange.run(partitionId, nextOffset, endOffset);
   }
 
   /** Drop the index rows of the offsets [segmentBase, endOffset) of a segment (gone or rebuilt). */

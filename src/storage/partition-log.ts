@@ -5,9 +5,10 @@
 //
 // Single-threaded: every method runs on the broker's event loop, one at a time.
 import { mkdirSync } from 'node:fs';
-import { OffsetOutOfRangeError } from '../common/errors.js';
+import { CorruptBatchError, OffsetOutOfRangeError } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
 import {
+  BATCH_HEADER_SIZE,
   batchSizeAt,
   readBaseOffset,
   readLastOffsetDelta,
@@ -216,6 +217,7 @@ export class PartitionLog {
       let endOffset = offset;
       while (pos + 12 <= chunk.length) {
         const size = batchSizeAt(chunk, pos);
+        if (size < BATCH_HEADER_SIZE) throw corruptLength(segment, position + pos, size, offset);
         if (pos + size > chunk.length) break;
         const lastOffset = readBaseOffset(chunk, pos) + readLastOffsetDelta(chunk, pos);
         if (start < 0 && lastOffset >= offset) start = pos;
@@ -233,6 +235,7 @@ export class PartitionLog {
       if (pos === 0) {
         // The first batch is larger than what was read: read exactly that batch.
         const size = batchSizeAt(chunk, 0);
+        if (position + size > segment.sizeBytes) throw corruptLength(segment, position, size, offset);
         const whole = segment.read(position, size);
         const lastOffset = readBaseOffset(whole, 0) + readLastOffsetDelta(whole, 0);
         if (lastOffset >= offset) {
@@ -305,7 +308,23 @@ export class PartitionLog {
     this.#active.flush();
   }
 
+  /** fsync the active segment on the thread pool (see Segment.flushInBackground). */
+  flushInBackground(): void {
+    this.#active.flushInBackground();
+  }
+
   close(): void {
     for (const segment of this.#segments) segment.close();
   }
+}
+
+/**
+ * A length field in a part of a segment recovery did not scan (a closed segment it trusted, or the
+ * active segment before its last index row) that no batch can have: refuse it rather than loop
+ * forever or serve bytes past the end of the segment.
+ */
+function corruptLength(segment: Segment, position: number, size: number, offset: number): CorruptBatchError {
+  return new CorruptBatchError(
+    `${segment.path}: the batch at position ${position} claims ${size} bytes, which cannot be (reading offset ${offset}); run spool verify`,
+  );
 }

@@ -1,10 +1,13 @@
 // Recovery of one partition at open: the segment files are the truth. Segment rows for missing
-// files are forgotten; a closed segment whose recorded size matches its file is trusted; any other
-// segment, and always the active one from its last index row on, is scanned batch by batch and
-// cut at the first torn or corrupt batch. Index rows past the cut are dropped, missing ones added.
+// files are forgotten (with every index row, when no file is left); a closed segment whose
+// recorded size matches its file and that still has index rows is trusted; any other segment, and
+// always the active one from its last index row on, is scanned batch by batch and cut at the
+// first torn or corrupt batch. Index rows past the cut are dropped, missing ones added. An index
+// row that does not lead to a good batch (past the end, inside a batch, the wrong offset, no time
+// row beside it) sends the scan back to the start of the segment.
 import { readdirSync } from 'node:fs';
 import { parseSegmentFileName } from './file-names.js';
-import { INDEX_INTERVAL_BYTES, type OffsetIndex } from './offset-index.js';
+import { INDEX_INTERVAL_BYTES, type OffsetIndex, type SegmentRow } from './offset-index.js';
 import { scanSegmentFile } from './segment-scanner.js';
 import { Segment } from './segment.js';
 
@@ -37,6 +40,9 @@ export function recoverSegments(
     if (!bases.includes(row.baseOffset)) index.dropSegment(partitionId, row.baseOffset, row.nextOffset ?? Number.MAX_SAFE_INTEGER);
   }
   if (bases.length === 0) {
+    // The rows of the lost active segment have no segments row to find them by: drop them all,
+    // or they would point into the new file at knownEnd.
+    index.dropPartition(partitionId);
     return { segments: [Segment.create(dir, knownEnd, -1)], report };
   }
 
@@ -46,9 +52,9 @@ export function recoverSegments(
     const segment = Segment.open(dir, base);
     const isActive = i === bases.length - 1;
     const row = rows.get(base);
-    if (!isActive && row?.nextOffset != null && row.maxTimestamp != null && row.sizeBytes === segment.sizeBytes) {
-      segment.nextOffset = row.nextOffset;
-      segment.maxTimestamp = row.maxTimestamp;
+    if (!isActive && isTrusted(segment, row, partitionId, index)) {
+      segment.nextOffset = row!.nextOffset!;
+      segment.maxTimestamp = row!.maxTimestamp!;
     } else {
       const endOffset = isActive ? Number.MAX_SAFE_INTEGER : bases[i + 1]!;
       recoverSegment(segment, partitionId, index, maxTimestamp, endOffset, report);
@@ -69,6 +75,18 @@ export function recoverSegments(
   return { segments, report };
 }
 
+/** A closed segment is trusted when its row matches the file and its index rows are there. */
+function isTrusted(segment: Segment, row: SegmentRow | undefined, partitionId: number, index: OffsetIndex): boolean {
+  if (row?.nextOffset == null || row.maxTimestamp == null || row.sizeBytes !== segment.sizeBytes) return false;
+  return row.sizeBytes === 0 || index.lastInSegment(partitionId, segment.baseOffset) !== undefined;
+}
+
+interface ScanStart {
+  position: number;
+  offset: number;
+  maxBefore: number;
+}
+
 /** Scan `segment` (from its last index row when it is the active one), cut a bad tail, fix rows. */
 function recoverSegment(
   segment: Segment,
@@ -81,51 +99,62 @@ function recoverSegment(
   const isActive = endOffset === Number.MAX_SAFE_INTEGER;
   const fileSize = segment.sizeBytes;
   const base = segment.baseOffset;
-  const last = isActive ? index.lastInSegment(partitionId, base) : undefined;
-  let start = { position: 0, offset: base, maxBefore: maxTimestampBefore };
-  if (last !== undefined && last.position < fileSize) {
-    const time = index.timeFloor(partitionId, last.offset);
-    start = { position: last.position, offset: last.offset, maxBefore: time?.timestamp ?? maxTimestampBefore };
-  }
-  let result = scanFrom(segment, partitionId, index, start, endOffset);
+  const fromStart: ScanStart = { position: 0, offset: base, maxBefore: maxTimestampBefore };
+  const indexed = isActive ? lastIndexedBatch(segment, partitionId, index, fileSize) : null;
+  let start = indexed ?? fromStart;
+  let result = scanFrom(segment, partitionId, index, start, endOffset, isActive);
   if (result.problem !== null && result.validEnd === start.position && start.position > 0) {
     // The batch at the last index row is unreadable: either the row is wrong or the tail is torn
     // right there. Only a scan from the start of the file can tell which.
-    start = { position: 0, offset: base, maxBefore: maxTimestampBefore };
-    result = scanFrom(segment, partitionId, index, start, endOffset);
+    start = fromStart;
+    result = scanFrom(segment, partitionId, index, start, endOffset, isActive);
   }
-  if (start.position === 0) report.rebuiltSegments++;
+  if (start !== indexed && fileSize > 0) report.rebuiltSegments++;
   if (result.validEnd < fileSize) {
     report.truncatedBytes += fileSize - result.validEnd;
     report.problems.push(`${segment.path}: cut ${fileSize - result.validEnd} bytes at position ${result.validEnd}: ${result.problem}`);
     segment.truncate(result.validEnd);
   }
-  index.truncateSegment(partitionId, base, result.validEnd, result.nextOffset);
+  index.truncateSegment(partitionId, base, result.validEnd, result.nextOffset, endOffset);
   segment.sizeBytes = result.validEnd;
   segment.nextOffset = Math.max(result.nextOffset, base);
   segment.maxTimestamp = result.maxTimestamp;
   if (isActive) report.bytesSinceIndex = result.bytesSinceIndex;
 }
 
-interface ScanStart {
-  position: number;
-  offset: number;
-  maxBefore: number;
+/**
+ * Where the scan of the active segment may start: its last index row, if that row lies inside
+ * the file and has its time row (which carries the max timestamp of everything before it).
+ */
+function lastIndexedBatch(segment: Segment, partitionId: number, index: OffsetIndex, fileSize: number): ScanStart | null {
+  const last = index.lastInSegment(partitionId, segment.baseOffset);
+  if (last === undefined || last.position >= fileSize) return null;
+  const time = index.timeFloor(partitionId, last.offset);
+  if (time?.offset !== last.offset) return null;
+  return { position: last.position, offset: last.offset, maxBefore: time.timestamp };
 }
 
 /** Scan from `start`, adding index rows past it; from position 0 the segment's rows are rebuilt. */
-function scanFrom(segment: Segment, partitionId: number, index: OffsetIndex, start: ScanStart, endOffset: number) {
+function scanFrom(
+  segment: Segment,
+  partitionId: number,
+  index: OffsetIndex,
+  start: ScanStart,
+  endOffset: number,
+  contiguous: boolean,
+) {
   const base = segment.baseOffset;
   if (start.position === 0) index.dropSegmentRows(partitionId, base, endOffset);
   let maxTimestamp = start.maxBefore;
   let bytesSinceIndex = 0;
-  const scan = scanSegmentFile(segment.path, start.position, start.offset, (batch) => {
+  const visit = (batch: { position: number; baseOffset: number; sizeBytes: number; maxTimestamp: number }): void => {
     if (batch.position === 0 || (batch.position > start.position && bytesSinceIndex >= INDEX_INTERVAL_BYTES)) {
       index.add(partitionId, base, batch.baseOffset, batch.position, maxTimestamp);
       bytesSinceIndex = 0;
     }
     bytesSinceIndex += batch.sizeBytes;
     maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp);
-  });
+  };
+  const scan = scanSegmentFile(segment.path, start.position, start.offset, visit, { contiguous, endOffset });
   return { ...scan, maxTimestamp, bytesSinceIndex };
 }

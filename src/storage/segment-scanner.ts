@@ -1,7 +1,10 @@
 // Sequential scan of a segment's batches for recovery, verify and dump: reads the file in large
-// chunks, checks every batch (length, magic, CRC-32C, offsets not going backwards) and stops at
-// the first one that fails, reporting where and why.
+// chunks, checks every batch (length, magic, CRC-32C, offsets not going backwards, and with
+// ScanOptions offsets that follow on and stay inside the segment) and stops at the first one that
+// fails, reporting where and why. The base offset is outside the CRC, so only these offset checks
+// catch a flipped bit there.
 import { readSync, openSync, closeSync, fstatSync } from 'node:fs';
+import { CorruptBatchError } from '../common/errors.js';
 import {
   BATCH_HEADER_SIZE,
   LOG_OVERHEAD,
@@ -27,6 +30,16 @@ export interface ScannedBatch {
   bytes: Buffer;
 }
 
+export interface ScanOptions {
+  /**
+   * Each batch must start right after the one before, the first at `minOffset`. True of an active
+   * segment, which only appends write (compaction never rewrites it).
+   */
+  contiguous?: boolean;
+  /** The base offset of the next segment: a batch reaching it is corrupt. */
+  endOffset?: number;
+}
+
 export interface ScanResult {
   /** Byte position after the last good batch. */
   validEnd: number;
@@ -46,7 +59,10 @@ export function scanSegmentFile(
   fromPosition: number,
   minOffset: number,
   visit: (batch: ScannedBatch) => boolean | void,
+  options: ScanOptions = {},
 ): ScanResult {
+  const endOffset = options.endOffset ?? Number.MAX_SAFE_INTEGER;
+  const contiguous = options.contiguous === true;
   const fd = openSync(path, 'r');
   try {
     const fileSizeBytes = fstatSync(fd).size;
@@ -77,26 +93,49 @@ export function scanSegmentFile(
       const start = position - chunkStart;
       const defect = batchDefect(chunk, start, size);
       if (defect !== null) return fail(defect);
-      const baseOffset = readBaseOffset(chunk, start);
-      if (baseOffset < nextOffset) return fail(`batch base offset ${baseOffset} goes back before ${nextOffset}`);
-      const lastOffset = baseOffset + readLastOffsetDelta(chunk, start);
+      const offsets = batchOffsets(chunk, start, nextOffset, contiguous, endOffset);
+      if (typeof offsets === 'string') return fail(offsets);
       const batch: ScannedBatch = {
         position,
         sizeBytes: size,
-        baseOffset,
-        lastOffset,
-        maxTimestamp: readMaxTimestamp(chunk, start),
+        ...offsets,
         recordCount: readRecordCount(chunk, start),
         bytes: chunk.subarray(start, start + size),
       };
       position += size;
-      nextOffset = lastOffset + 1;
+      nextOffset = offsets.lastOffset + 1;
       if (visit(batch) === false) break;
     }
     return { validEnd: position, nextOffset, problem: null, fileSizeBytes };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The offsets of a batch whose bytes passed batchDefect, or why they cannot be where they are. */
+function batchOffsets(
+  chunk: Buffer,
+  start: number,
+  nextOffset: number,
+  contiguous: boolean,
+  endOffset: number,
+): { baseOffset: number; lastOffset: number; maxTimestamp: number } | string {
+  let baseOffset: number;
+  let maxTimestamp: number;
+  try {
+    baseOffset = readBaseOffset(chunk, start);
+    maxTimestamp = readMaxTimestamp(chunk, start);
+  } catch (err) {
+    if (err instanceof CorruptBatchError) return err.message;
+    throw err;
+  }
+  const lastOffset = baseOffset + readLastOffsetDelta(chunk, start);
+  if (baseOffset < nextOffset) return `batch base offset ${baseOffset} goes back before ${nextOffset}`;
+  if (contiguous && baseOffset !== nextOffset) return `batch base offset ${baseOffset} does not follow on from ${nextOffset}`;
+  if (!Number.isSafeInteger(lastOffset) || lastOffset >= endOffset) {
+    return `batch offsets ${baseOffset}..${lastOffset} reach past the segment's end at ${endOffset}`;
+  }
+  return { baseOffset, lastOffset, maxTimestamp };
 }
 
 function readAt(fd: number, buf: Buffer, position: number, length: number): number {

@@ -1,7 +1,7 @@
 // Segment: one append-only .log file of RecordBatch v2 batches back to back, named by the base
 // offset of its first batch. `sizeBytes` is the logical end: the bytes before it are whole,
 // validated batches; nothing at or past it is ever served. A failed write is cut back to it.
-import { closeSync, fdatasyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageWriteError, errorMessage } from '../common/errors.js';
 import { segmentFileName } from './file-names.js';
@@ -19,6 +19,9 @@ export class Segment {
   firstAppendMs: number | null = null;
   #fd: number | null = null;
   #dirty = false;
+  /** A descriptor whose background fdatasync is still running; closed when it finishes. */
+  #syncingFd: number | null = null;
+  #closeAfterSync = false;
 
   private constructor(path: string, baseOffset: number, sizeBytes: number, maxTimestamp: number) {
     this.path = path;
@@ -98,11 +101,31 @@ export class Segment {
     }
   }
 
+  /**
+   * fsync on the thread pool so the broker's event loop keeps serving (the interval policy).
+   * Writes made while it runs stay dirty and are covered by the next flush.
+   */
+  flushInBackground(): void {
+    if (!this.#dirty || this.#fd === null || this.#syncingFd !== null) return;
+    const fd = this.#fd;
+    this.#dirty = false;
+    this.#syncingFd = fd;
+    fdatasync(fd, (err) => {
+      this.#syncingFd = null;
+      if (err) this.#dirty = true;
+      if (this.#closeAfterSync) {
+        this.#closeAfterSync = false;
+        closeSync(fd);
+      }
+    });
+  }
+
   /** Flush and release the descriptor; read() or append() reopen it. */
   close(): void {
     if (this.#fd === null) return;
     this.flush();
-    closeSync(this.#fd);
+    if (this.#syncingFd === this.#fd) this.#closeAfterSync = true;
+    else closeSync(this.#fd);
     this.#fd = null;
   }
 

@@ -8,6 +8,7 @@ import { NO_HEADERS, encodeHeaders } from '../../records/headers.js';
 import type { RecordHeader } from '../../records/record.js';
 import { globalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
+import { stdinIsTerminal } from '../input/input-stream.js';
 import { parseDelimiter } from '../input/message-splitter.js';
 import { collect } from '../options/collect.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
@@ -77,7 +78,7 @@ function produceSettings(topic: string, flags: ProduceFlags, io: CliIo): Produce
   const delimiter = parseDelimiter(flags.delimiter);
   if (delimiter.length === 0) throw new UsageError('invalid --delimiter: it is empty');
   const headers = (flags.header ?? []).map(parseHeader);
-  const stdinIsTty = flags.file === undefined && io.stdin.isTTY === true;
+  const stdinIsTty = flags.file === undefined && stdinIsTerminal(io);
   return {
     topic,
     file: flags.file,

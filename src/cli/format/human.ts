@@ -23,8 +23,9 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
+/** 1234567 -> "1,234,567" (toLocaleString would load ICU data: tens of ms at start-up). */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** ISO-8601 UTC with milliseconds, or `-` for none. */

@@ -2,15 +2,21 @@
 // stdin as it comes (a pipe or a terminal).
 import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { isatty } from 'node:tty';
 import type { CliIo } from '../io.js';
 
 const FILE_CHUNK_BYTES = 1 << 20;
 
 export function openInput(io: CliIo, file: string | undefined): Readable {
   if (file !== undefined) return createReadStream(file, { highWaterMark: FILE_CHUNK_BYTES });
-  const fd = io.stdin.fd;
-  if (fd === 0 && isRegularFile(0)) return createReadStream('', { fd: 0, highWaterMark: FILE_CHUNK_BYTES, autoClose: false });
+  const fd = io.stdinFd;
+  if (fd !== null && isRegularFile(fd)) return createReadStream('', { fd, highWaterMark: FILE_CHUNK_BYTES, autoClose: false });
   return io.stdin;
+}
+
+/** Whether stdin is a terminal (then every line is sent at once). */
+export function stdinIsTerminal(io: CliIo): boolean {
+  return io.stdinFd === null ? io.stdin.isTTY === true : isatty(io.stdinFd);
 }
 
 function isRegularFile(fd: number): boolean {

@@ -1,49 +1,70 @@
 // MessageSplitter cuts input chunks into messages at a delimiter (newline by default) without
 // copying them: after next() the message is buf[start, end). Bytes are kept as they are (a `\r`
-// before the newline stays). A message that spans chunks is joined once, when its end arrives;
-// finish() returns the last message when the input does not end with the delimiter.
+// before the newline stays). Only a message that spans chunks is copied, once, when its end
+// arrives; finish() returns the last message when the input does not end with the delimiter.
 
 export class MessageSplitter {
   buf: Buffer = Buffer.alloc(0);
   start = 0;
   end = 0;
   readonly #delimiter: Buffer;
-  readonly #single: number;
+  /** The delimiter as a byte when it is one byte long: indexOf with a number is ~4x faster. */
+  readonly #delimiterByte: number;
   #data: Buffer = Buffer.alloc(0);
   #pos = 0;
+  /** The chunk after the message joined with the carry; read once #data is used up. */
+  #rest: Buffer | null = null;
+  /** The unterminated tail of the input so far. */
   #carry: Buffer | null = null;
 
   constructor(delimiter: Buffer) {
     if (delimiter.length === 0) throw new RangeError('the delimiter is empty');
     this.#delimiter = delimiter;
-    this.#single = delimiter.length === 1 ? delimiter[0]! : -1;
-  }
-
-  /** Bytes waiting for their delimiter. */
-  get pendingBytes(): number {
-    return this.#carry?.length ?? 0;
+    this.#delimiterByte = delimiter.length === 1 ? delimiter[0]! : -1;
   }
 
   feed(chunk: Buffer): void {
-    this.#data = this.#carry === null ? chunk : Buffer.concat([this.#carry, chunk]);
-    this.#pos = 0;
+    const carry = this.#carry;
     this.#carry = null;
+    this.#pos = 0;
+    this.#rest = null;
+    if (carry === null) {
+      this.#data = chunk;
+      return;
+    }
+    // A one-byte delimiter cannot straddle the boundary: join the carry with the chunk only up
+    // to the first delimiter. Longer delimiters (rare) take the simple path of one full join.
+    const at = this.#delimiterByte >= 0 ? chunk.indexOf(this.#delimiterByte) : -1;
+    if (at < 0) {
+      this.#data = Buffer.concat([carry, chunk]);
+      return;
+    }
+    this.#data = Buffer.concat([carry, chunk.subarray(0, at + 1)]);
+    this.#rest = chunk.subarray(at + 1);
   }
 
   /** Advance to the next whole message of the fed data; false when the rest waits for more input. */
   next(): boolean {
-    const data = this.#data;
-    const at = this.#single >= 0 ? data.indexOf(this.#single, this.#pos) : data.indexOf(this.#delimiter, this.#pos);
-    if (at < 0) {
+    for (;;) {
+      const data = this.#data;
+      const at = this.#delimiterByte >= 0 ? data.indexOf(this.#delimiterByte, this.#pos) : data.indexOf(this.#delimiter, this.#pos);
+      if (at >= 0) {
+        this.buf = data;
+        this.start = this.#pos;
+        this.end = at;
+        this.#pos = at + this.#delimiter.length;
+        return true;
+      }
+      if (this.#rest !== null) {
+        this.#data = this.#rest;
+        this.#rest = null;
+        this.#pos = 0;
+        continue;
+      }
       if (this.#pos < data.length) this.#carry = data.subarray(this.#pos);
       this.#pos = data.length;
       return false;
     }
-    this.buf = data;
-    this.start = this.#pos;
-    this.end = at;
-    this.#pos = at + this.#delimiter.length;
-    return true;
   }
 
   /** At end of input: the unterminated last message, if there is one (once). */

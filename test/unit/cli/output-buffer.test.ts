@@ -15,7 +15,7 @@ describe('cli > OutputBuffer', () => {
     const out = new OutputBuffer(64);
     out.writeByte(0x41);
     out.writeBytes(Buffer.from('xxhelloxx'), 2, 7);
-    out.writeBytes(new Uint8Array([1, 2, 3]), 1, 1);
+    out.writeBytes(Buffer.from([1, 2, 3]), 1, 1);
     const long = Buffer.alloc(100, 0x62);
     out.writeBytes(long, 0, long.length);
     out.writeAscii(' 123 ');
