@@ -3,6 +3,7 @@
 import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
+import type { MemoryPacer } from './memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
 
 export interface BrokerContext {
@@ -11,6 +12,8 @@ export interface BrokerContext {
   readonly parked: ParkedFetches;
   readonly logger: Logger;
   readonly startedMs: number;
+  /** Told about large short-lived buffers (socket reads, fetch reads). */
+  readonly memory: MemoryPacer;
   /** Begin a graceful stop (as SIGTERM). */
   requestShutdown(): void;
 }

@@ -12,6 +12,7 @@ import type { BrokerConfig } from './broker-config.js';
 import type { BrokerContext } from './broker-context.js';
 import { createDispatch } from './dispatch.js';
 import { acquireLock } from './lock-file.js';
+import { MemoryPacer } from './memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { BrokerServer } from './server.js';
 
@@ -61,6 +62,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     parked: new ParkedFetches(),
     logger,
     startedMs: Date.now(),
+    memory: new MemoryPacer(),
     requestShutdown: () => stop(),
   };
   const server = new BrokerServer(ctx, createDispatch());

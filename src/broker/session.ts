@@ -16,7 +16,7 @@ export class Session implements SessionInfo {
   readonly #socket: Socket;
   readonly #ctx: BrokerContext;
   readonly #dispatch: ReadonlyMap<number, Handler>;
-  readonly #decoder = new FrameDecoder();
+  readonly #decoder = new FrameDecoder({ reuseScratch: true });
   readonly #closeCallbacks: Array<() => void> = [];
   #closed = false;
 
@@ -41,6 +41,7 @@ export class Session implements SessionInfo {
   }
 
   #onData(chunk: Buffer): void {
+    this.#ctx.memory.account(chunk.length);
     let frames: Buffer[];
     try {
       frames = this.#decoder.push(chunk);

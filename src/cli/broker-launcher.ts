@@ -29,7 +29,8 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
   const logPath = join(locations.dataDir, BROKER_LOG_FILE);
   const logFd = openSync(logPath, 'a', 0o600);
   const args = [LAUNCHER, 'broker', 'start', '--foreground', '--data-dir', locations.dataDir, '--socket', locations.socketPath, ...brokerArgs];
-  const child = spawn(process.execPath, args, {
+  // --expose-gc: the broker paces young-generation collections (broker/memory-pacer.ts).
+  const child = spawn(process.execPath, ['--expose-gc', ...args], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
     env: { ...process.env, SPOOL_LAUNCHED: '1' },

@@ -74,17 +74,33 @@ export function decodeResponseFrame(frame: Buffer): ResponseFrame {
   };
 }
 
+/** Frames up to this size that span chunks are assembled in a reused buffer (see reuseScratch). */
+const SCRATCH_MAX_BYTES = 8 * 1024 * 1024;
+
+export interface FrameDecoderOptions {
+  maxFrameBytes?: number;
+  /**
+   * Assemble frames that span chunks in one reused buffer instead of a new one each time. Only
+   * for a caller that is done with every frame of a push() before the next push() (the broker,
+   * whose handlers decode or append synchronously): it saves ~1 MiB of garbage per produce.
+   */
+  reuseScratch?: boolean;
+}
+
 /**
  * Cuts a byte stream into whole frames (size prefix included). Chunks are kept by reference
  * until a frame is complete; a frame that lies within one chunk is returned without copying.
  */
 export class FrameDecoder {
   readonly #maxFrameBytes: number;
+  readonly #reuseScratch: boolean;
+  #scratch: Buffer | null = null;
   #chunks: Buffer[] = [];
   #buffered = 0;
 
-  constructor(maxFrameBytes = MAX_FRAME_BYTES) {
-    this.#maxFrameBytes = maxFrameBytes;
+  constructor(options: FrameDecoderOptions = {}) {
+    this.#maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    this.#reuseScratch = options.reuseScratch ?? false;
   }
 
   /** Bytes held that do not yet make a whole frame. */
@@ -110,6 +126,12 @@ export class FrameDecoder {
     return frames;
   }
 
+  #assemblyBuffer(total: number): Buffer {
+    if (!this.#reuseScratch || total > SCRATCH_MAX_BYTES) return Buffer.allocUnsafe(total);
+    if (this.#scratch === null || this.#scratch.length < total) this.#scratch = Buffer.allocUnsafe(Math.max(total, 64 * 1024));
+    return this.#scratch.subarray(0, total);
+  }
+
   #peekSize(): number {
     const first = this.#chunks[0]!;
     if (first.length >= SIZE_BYTES) return first.readInt32BE(0);
@@ -126,7 +148,7 @@ export class FrameDecoder {
       else this.#chunks[0] = first.subarray(total);
       return frame;
     }
-    const frame = Buffer.allocUnsafe(total);
+    const frame = this.#assemblyBuffer(total);
     let filled = 0;
     while (filled < total) {
       const chunk = this.#chunks[0]!;

@@ -145,6 +145,11 @@ export class OffsetIndex {
     return this.#segmentSelectByPartition.all(partitionId) as SegmentRow[];
   }
 
+  /** Forget a segment's stats row and keep its index rows (it is the active segment again). */
+  segmentForget(partitionId: number, segmentBase: number): void {
+    this.#segmentDelete.run(partitionId, segmentBase);
+  }
+
   segmentSave(partitionId: number, row: SegmentRow): void {
     this.#segmentUpsert.run(partitionId, row.baseOffset, row.nextOffset, row.sizeBytes, row.maxTimestamp);
   }

@@ -4,8 +4,8 @@
 // rows are trimmed or rebuilt to match them (see recover-partition.ts).
 //
 // Single-threaded: every method runs on the broker's event loop, one at a time.
-import { mkdirSync } from 'node:fs';
-import { CorruptBatchError, OffsetOutOfRangeError } from '../common/errors.js';
+import { mkdirSync, rmSync } from 'node:fs';
+import { CorruptBatchError, OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
 import {
   BATCH_HEADER_SIZE,
@@ -36,6 +36,16 @@ export interface AppendResult {
 
 const EMPTY = Buffer.alloc(0);
 
+/** The state of the active segment before an append, to undo it if the append fails. */
+interface UndoPoint {
+  segmentCount: number;
+  sizeBytes: number;
+  nextOffset: number;
+  maxTimestamp: number;
+  firstAppendMs: number | null;
+  bytesSinceIndex: number;
+}
+
 export class PartitionLog {
   readonly dir: string;
   readonly partitionId: number;
@@ -50,6 +60,8 @@ export class PartitionLog {
   #readHint: { offset: number; segment: Segment; position: number } | null = null;
   /** The closed segment whose descriptor is open for reading (at most one per partition). */
   #openReader: Segment | null = null;
+  /** Set when a failed append could not be undone: appends are refused until a reopen recovers. */
+  #failure: StorageWriteError | null = null;
 
   private constructor(options: PartitionLogOptions, segments: Segment[], recovery: RecoveryReport) {
     this.dir = options.dir;
@@ -99,17 +111,67 @@ export class PartitionLog {
 
   /**
    * Append `data`: one or more whole batches, already validated. Stamps their base offsets in
-   * place, writes them, and indexes them. Throws StorageWriteError with nothing kept on failure.
+   * place, writes them, and indexes them. Throws StorageWriteError with nothing kept on failure;
+   * if even undoing the failed append fails, every later append throws until a reopen recovers.
    */
   append(data: Buffer): AppendResult {
+    if (this.#failure !== null) throw this.#failure;
     const baseOffset = this.nextOffset;
-    let pos = 0;
-    while (pos < data.length) {
-      const end = this.#appendablePrefix(data, pos);
-      this.#appendToActive(data.subarray(pos, end));
-      pos = end;
+    const undo = this.#undoPoint();
+    try {
+      let pos = 0;
+      while (pos < data.length) {
+        const end = this.#appendablePrefix(data, pos);
+        this.#appendToActive(data.subarray(pos, end));
+        pos = end;
+      }
+    } catch (err) {
+      // An append of several batches may have written some (into segments it rolled past) before
+      // one failed: take them back too, or a producer told "failed" would find them served.
+      this.#rollBack(undo);
+      throw err;
     }
     return { baseOffset, lastOffset: this.nextOffset - 1 };
+  }
+
+  #undoPoint(): UndoPoint {
+    const active = this.#active;
+    return {
+      segmentCount: this.#segments.length,
+      sizeBytes: active.sizeBytes,
+      nextOffset: active.nextOffset,
+      maxTimestamp: active.maxTimestamp,
+      firstAppendMs: active.firstAppendMs,
+      bytesSinceIndex: this.#bytesSinceIndex,
+    };
+  }
+
+  /** Put the log back where `undo` was: drop segments rolled since, cut the old active one back. */
+  #rollBack(undo: UndoPoint): void {
+    const segment = this.#segments[undo.segmentCount - 1]!;
+    const rolled = this.#segments.length > undo.segmentCount;
+    this.#bytesSinceIndex = undo.bytesSinceIndex;
+    if (!rolled && segment.sizeBytes === undo.sizeBytes) return;
+    this.#readHint = null;
+    try {
+      for (const added of this.#segments.splice(undo.segmentCount)) {
+        added.close();
+        rmSync(added.path, { force: true });
+        this.#index.dropSegment(this.partitionId, added.baseOffset, Number.MAX_SAFE_INTEGER);
+      }
+      if (rolled) this.#index.segmentForget(this.partitionId, segment.baseOffset);
+      this.#index.truncateSegment(this.partitionId, segment.baseOffset, undo.sizeBytes, undo.nextOffset);
+      if (segment.sizeBytes !== undo.sizeBytes) segment.truncate(undo.sizeBytes);
+    } catch (err) {
+      this.#failure = new StorageWriteError(
+        `${this.dir}: a failed append could not be undone (${errorMessage(err)}); appends resume after a restart recovers the partition`,
+        { cause: err },
+      );
+    }
+    segment.sizeBytes = undo.sizeBytes;
+    segment.nextOffset = undo.nextOffset;
+    segment.maxTimestamp = undo.maxTimestamp;
+    segment.firstAppendMs = undo.firstAppendMs;
   }
 
   /** The end of the run of batches from `pos` that go into the active segment (rolling first if due). */

@@ -75,10 +75,13 @@ export function recoverSegments(
   return { segments, report };
 }
 
-/** A closed segment is trusted when its row matches the file and its index rows are there. */
+/**
+ * A closed segment is trusted when its row matches the file and it still has index rows (looked
+ * up by its offset range, which the primary key serves; lost rows are rebuilt by a rescan).
+ */
 function isTrusted(segment: Segment, row: SegmentRow | undefined, partitionId: number, index: OffsetIndex): boolean {
   if (row?.nextOffset == null || row.maxTimestamp == null || row.sizeBytes !== segment.sizeBytes) return false;
-  return row.sizeBytes === 0 || index.lastInSegment(partitionId, segment.baseOffset) !== undefined;
+  return row.sizeBytes === 0 || index.floor(partitionId, segment.baseOffset, row.nextOffset - 1) !== undefined;
 }
 
 interface ScanStart {

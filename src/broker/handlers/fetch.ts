@@ -35,6 +35,7 @@ function readAll(ctx: BrokerContext, request: FetchRequest): { topics: FetchTopi
       const result = readPartition(ctx, t.topic, p.partition, p.fetchOffset, Math.min(p.maxBytes, budget));
       if (result.errorCode !== ErrorCode.None) errors++;
       bytes += result.records.length;
+      ctx.memory.account(result.records.length);
       budget -= result.records.length;
       return result;
     }),

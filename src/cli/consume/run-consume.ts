@@ -15,8 +15,8 @@ export interface ConsumeSettings {
 }
 
 export const FETCH_MAX_WAIT_MS = 500;
-export const FETCH_MAX_BYTES = 8 << 20;
-export const PARTITION_MAX_BYTES = 4 << 20;
+export const FETCH_MAX_BYTES = 4 << 20;
+export const PARTITION_MAX_BYTES = 1 << 20;
 
 export async function runConsume(globals: GlobalOptions, settings: ConsumeSettings, io: CliIo): Promise<void> {
   const connection = await connectToBroker(globals);

@@ -14,6 +14,7 @@ import {
   batchesIn,
   batchesInFile,
   fileSize,
+  flipByte,
   garbage,
   indexSnapshot,
   makeBatch,
@@ -160,6 +161,19 @@ describe('storage > PartitionLog > recover the index', () => {
     assert.equal(log.recovery.truncatedBytes, 100);
     assert.deepEqual(indexSnapshot(logs.db, log.partitionId), snapshot);
     assertReadsAndSeeks(log, range(end));
+  });
+
+  test('a rescanned closed segment refuses a batch whose offsets reach into the next segment', () => {
+    const { paths, end } = closedLog(30, { 'segment.bytes': '1024' });
+    const victim = paths[0]!;
+    const last = batchesInFile(victim).at(-1)!;
+    flipByte(victim, last.position + 7); // the low byte of the base offset, outside the CRC
+    appendFileSync(victim, garbage(10)); // the size no longer matches, so the segment is rescanned
+    const { log, recovered } = fixture.reopen(null);
+    assert.equal(recovered.length, 1);
+    assert.match(recovered[0]!.problems[0]!, /reach past the segment's end/);
+    assert.equal(fileSize(victim), last.position);
+    assertReadsAndSeeks(log, range(end).filter((o) => o < last.baseOffset || o > last.lastOffset));
   });
 
   test('a missing segments row for a closed segment is rebuilt from its file', () => {

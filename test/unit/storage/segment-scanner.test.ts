@@ -155,4 +155,35 @@ describe('storage > scanSegmentFile', () => {
     assert.equal(result.nextOffset, 3);
     assert.match(result.problem ?? '', /CRC/);
   });
+
+  test('with contiguous set, a batch that skips offsets is refused (an active segment has no gaps)', () => {
+    const first = stampedRun([3], 0);
+    const skipping = stampedRun([1], 5);
+    writeFileSync(file(), Buffer.concat([first.bytes, skipping.bytes]));
+    assert.equal(scanAll(file()).result.problem, null, 'gaps are fine in a closed segment compaction may have rewritten');
+    const result = scanSegmentFile(file(), 0, 0, () => {}, { contiguous: true });
+    assert.equal(result.validEnd, first.bytes.length);
+    assert.equal(result.nextOffset, 3);
+    assert.match(result.problem ?? '', /does not follow on from 3/);
+    const wrongStart = scanSegmentFile(file(), 0, 1, () => {}, { contiguous: true });
+    assert.equal(wrongStart.validEnd, 0, 'the first batch must start at the expected offset');
+  });
+
+  test('with endOffset set, a batch reaching the next segment is refused', () => {
+    const { bytes, sizes } = stampedRun([3, 3]);
+    writeFileSync(file(), bytes);
+    assert.equal(scanSegmentFile(file(), 0, 0, () => {}, { endOffset: 6 }).problem, null);
+    const result = scanSegmentFile(file(), 0, 0, () => {}, { endOffset: 5 });
+    assert.equal(result.validEnd, sizes[0]);
+    assert.match(result.problem ?? '', /reach past the segment's end at 5/);
+  });
+
+  test('a base offset outside the safe integer range is a problem, not an exception', () => {
+    const { bytes, sizes } = stampedRun([2, 2]);
+    writeFileSync(file(), bytes);
+    writeAt(file(), sizes[0]!, Buffer.from([0xff]));
+    const { result } = scanAll(file());
+    assert.equal(result.validEnd, sizes[0]);
+    assert.match(result.problem ?? '', /safe integer range/);
+  });
 });
