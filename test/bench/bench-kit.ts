@@ -1,0 +1,114 @@
+// Shared pieces of `npm run bench`: a broker in a temp data dir (started and stopped by pid),
+// timing of whole `spool` commands, medians, and the printed table. Benchmarks print figures;
+// they never assert timings.
+import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
+
+export const SPOOL_BIN = join(projectRoot(), 'bin', 'spool.js');
+
+export interface BenchBroker {
+  dataDir: string;
+  pid: number;
+  env: NodeJS.ProcessEnv;
+  stop(): void;
+  peakRssBytes(): number;
+}
+
+export function startBroker(extraArgs: string[] = []): BenchBroker {
+  const dataDir = mkdtempSync(join(tmpdir(), 'spb-'));
+  const env = { ...process.env, SPOOL_HOME: dataDir, SPOOL_AUTOSTART: '0' };
+  const out = spawnSync(process.execPath, [SPOOL_BIN, 'broker', 'start', ...extraArgs], { env, encoding: 'utf8' });
+  const match = /pid (\d+)/.exec(out.stdout);
+  if (out.status !== 0 || match === null) throw new Error(`broker did not start: ${out.stderr}`);
+  const pid = Number(match[1]);
+  return {
+    dataDir,
+    pid,
+    env,
+    stop() {
+      spawnSync(process.execPath, [SPOOL_BIN, 'broker', 'stop'], { env });
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    peakRssBytes() {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = /VmHWM:\s+(\d+) kB/.exec(status);
+      return kb === null ? NaN : Number(kb[1]) * 1024;
+    },
+  };
+}
+
+/** Run `spool ARGS` to completion; resolves with the wall time in ms. */
+export function timeSpool(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [SPOOL_BIN, ...args], { env, stdio });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolve(ms);
+      else reject(new Error(`spool ${args.join(' ')} exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function dirBytes(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + dirBytes(join(path, name)), 0);
+}
+
+export interface Row {
+  name: string;
+  figure: string;
+  target: string;
+  note?: string;
+}
+
+export function printTable(title: string, rows: readonly Row[]): void {
+  const widths = [
+    Math.max(4, ...rows.map((r) => r.name.length)),
+    Math.max(8, ...rows.map((r) => r.figure.length)),
+    Math.max(6, ...rows.map((r) => r.target.length)),
+  ];
+  console.log(`\n${title}`);
+  console.log(`| ${'case'.padEnd(widths[0]!)} | ${'measured'.padEnd(widths[1]!)} | ${'target'.padEnd(widths[2]!)} | note`);
+  console.log(`|${'-'.repeat(widths[0]! + 2)}|${'-'.repeat(widths[1]! + 2)}|${'-'.repeat(widths[2]! + 2)}|------`);
+  for (const r of rows) {
+    console.log(`| ${r.name.padEnd(widths[0]!)} | ${r.figure.padEnd(widths[1]!)} | ${r.target.padEnd(widths[2]!)} | ${r.note ?? ''}`);
+  }
+}
+
+export function fmtRate(perSecond: number): string {
+  return Math.round(perSecond).toLocaleString('en-US');
+}
+
+export function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'spbench-'));
+}
