@@ -180,20 +180,39 @@ describe('storage > PartitionLog > recover a damaged tail', () => {
 
   test('reopening a clean log changes nothing and reports nothing', () => {
     const { logs, log } = fixture.openTopic('t', { 'segment.bytes': '4096' });
+    logs.createTopic('big', 1, {});
     logs.createTopic('empty', 2, {});
     appendAll(log, makeBatches(range(40).map(() => 3), { valueBytes: 50 }));
-    const files = fixture.segmentPaths().map((p) => readFileSync(p));
-    const before = indexSnapshot(logs.db, log.partitionId);
+    appendAll(logs.partition('big', 0), makeBatches(range(200).map(() => 3), { valueBytes: 50 }));
+    const files = [...fixture.segmentPaths(), ...fixture.segmentPaths('big')].map((p) => readFileSync(p));
+    const ids = [log.partitionId, logs.partition('big', 0).partitionId];
+    const before = ids.map((id) => indexSnapshot(logs.db, id));
+    assert.ok(before[1]!.offsetRows.length > 5, 'the big active segment has many index rows');
     for (let round = 0; round < 2; round++) {
-      const { logs: again, log: reopened, recovered } = fixture.reopen(round === 0 ? logs : null);
+      const { logs: again, recovered } = fixture.reopen(round === 0 ? logs : null);
       assert.deepEqual(recovered, []);
-      for (const partition of [reopened, again.partition('empty', 0), again.partition('empty', 1)]) {
-        assert.deepEqual(partition.recovery, { truncatedBytes: 0, problems: [], rebuiltSegments: 0, bytesSinceIndex: partition.recovery.bytesSinceIndex });
+      for (const [topic, partition] of [['t', 0], ['big', 0], ['empty', 0], ['empty', 1]] as const) {
+        const { recovery } = again.partition(topic, partition);
+        assert.deepEqual(recovery, { truncatedBytes: 0, problems: [], rebuiltSegments: 0, bytesSinceIndex: recovery.bytesSinceIndex });
       }
-      assert.deepEqual(fixture.segmentPaths().map((p) => readFileSync(p)), files);
-      assert.deepEqual(indexSnapshot(again.db, reopened.partitionId), before);
-      assert.equal(reopened.nextOffset, 120);
+      assert.deepEqual([...fixture.segmentPaths(), ...fixture.segmentPaths('big')].map((p) => readFileSync(p)), files);
+      assert.deepEqual(ids.map((id) => indexSnapshot(again.db, id)), before);
+      assert.equal(again.partition('t', 0).nextOffset, 120);
+      assert.equal(again.partition('big', 0).nextOffset, 600);
       fixture.close(again);
     }
+  });
+
+  test('after a reopen the index rows keep the spacing they would have had without it', () => {
+    const { logs } = fixture.open();
+    logs.createTopic('reopened', 1, {});
+    logs.createTopic('straight', 1, {});
+    const batches = (first: number) => makeBatches(range(150).map((i) => 1 + (i % 4)), { first, valueBytes: 70 });
+    appendAll(logs.partition('reopened', 0), batches(0));
+    appendAll(logs.partition('straight', 0), [...batches(0), ...batches(375)]);
+    const { logs: again } = fixture.reopen(logs, 'reopened');
+    appendAll(again.partition('reopened', 0), batches(375));
+    const rows = (topic: string) => indexSnapshot(again.db, again.partition(topic, 0).partitionId);
+    assert.deepEqual(rows('reopened'), rows('straight'));
   });
 });
