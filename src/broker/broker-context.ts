@@ -3,6 +3,7 @@
 import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
+import type { GroupCoordinator } from './group-coordinator.js';
 import type { MemoryPacer } from './memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
 
@@ -10,6 +11,7 @@ export interface BrokerContext {
   readonly config: BrokerConfig;
   readonly logs: LogManager;
   readonly parked: ParkedFetches;
+  readonly groups: GroupCoordinator;
   readonly logger: Logger;
   readonly startedMs: number;
   /** Told about large short-lived buffers (socket reads, fetch reads). */

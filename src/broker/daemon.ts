@@ -12,6 +12,8 @@ import type { BrokerConfig } from './broker-config.js';
 import type { BrokerContext } from './broker-context.js';
 import { createDispatch } from './dispatch.js';
 import { acquireLock } from './lock-file.js';
+import { GroupStore } from '../storage/group-store.js';
+import { GroupCoordinator } from './group-coordinator.js';
 import { MemoryPacer } from './memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { BrokerServer } from './server.js';
@@ -56,10 +58,15 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
 async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: () => void): Promise<void> {
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const groups = new GroupCoordinator(new GroupStore(logs.db), {
+    topics: () => logs.topics().map((t) => ({ name: t.name, partitions: t.partitions.length })),
+  });
+  groups.onRebalance = (group, reason) => logger.info(`group ${group.name} generation ${group.generation}: ${reason}`);
   const ctx: BrokerContext = {
     config,
     logs,
     parked: new ParkedFetches(),
+    groups,
     logger,
     startedMs: Date.now(),
     memory: new MemoryPacer(),
@@ -87,6 +94,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   process.off('SIGINT', onSignal);
   if (fsyncTimer !== null) clearInterval(fsyncTimer);
   ctx.parked.wakeAll();
+  groups.close();
   await server.close();
   logs.close();
   removeSocket(config.socketPath);

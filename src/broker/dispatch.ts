@@ -2,6 +2,8 @@
 import { ApiKey } from '../protocol/api-keys.js';
 import { handleBrokerStatus, handleShutdown } from './handlers/broker-admin.js';
 import { handleFetch } from './handlers/fetch.js';
+import { handleDeleteGroups, handleDescribeGroups, handleListGroups, handleResetGroupOffsets } from './handlers/group-admin.js';
+import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleOffsetCommit, handleOffsetFetch } from './handlers/groups.js';
 import type { Handler } from './handlers/handler.js';
 import { handleListOffsets } from './handlers/list-offsets.js';
 import { handleMetadata } from './handlers/metadata.js';
@@ -20,6 +22,15 @@ export function createDispatch(extra: ReadonlyMap<number, Handler> = new Map()):
     [ApiKey.DescribeTopics, handleDescribeTopics],
     [ApiKey.BrokerStatus, handleBrokerStatus],
     [ApiKey.Shutdown, handleShutdown],
+    [ApiKey.JoinGroup, handleJoinGroup],
+    [ApiKey.Heartbeat, handleHeartbeat],
+    [ApiKey.LeaveGroup, handleLeaveGroup],
+    [ApiKey.OffsetCommit, handleOffsetCommit],
+    [ApiKey.OffsetFetch, handleOffsetFetch],
+    [ApiKey.ListGroups, handleListGroups],
+    [ApiKey.DescribeGroups, handleDescribeGroups],
+    [ApiKey.DeleteGroups, handleDeleteGroups],
+    [ApiKey.ResetGroupOffsets, handleResetGroupOffsets],
     ...extra,
   ]);
 }

@@ -6,6 +6,14 @@ import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/mess
 import type { DescribeTopicsResponse, TopicDescription } from '../protocol/messages/describe-topics.js';
 import type { ListOffsetsRequest, ListOffsetsResponse, PartitionOffsets } from '../protocol/messages/list-offsets.js';
 import type { MetadataRequest, MetadataResponse } from '../protocol/messages/metadata.js';
+import type {
+  GroupDescription,
+  GroupSummary,
+  ResetGroupOffsetsRequest,
+  ResetGroupOffsetsResponse,
+} from '../protocol/messages/group-admin.js';
+import type { OffsetFetchResponse } from '../protocol/messages/offset-fetch.js';
+import type { TopicPartition } from '../protocol/messages/topic-partitions.js';
 import type { Connection } from './connection.js';
 
 export class Admin {
@@ -46,5 +54,25 @@ export class Admin {
 
   shutdown(): Promise<ShutdownResponse> {
     return this.#connection.requestJson(ApiKey.Shutdown, {});
+  }
+
+  async listGroups(): Promise<GroupSummary[]> {
+    return (await this.#connection.requestJson<{ groups: GroupSummary[] }>(ApiKey.ListGroups, {})).groups;
+  }
+
+  describeGroup(group: string): Promise<GroupDescription> {
+    return this.#connection.requestJson(ApiKey.DescribeGroups, { group });
+  }
+
+  async deleteGroup(group: string): Promise<void> {
+    await this.#connection.requestJson(ApiKey.DeleteGroups, { group });
+  }
+
+  resetGroupOffsets(request: ResetGroupOffsetsRequest): Promise<ResetGroupOffsetsResponse> {
+    return this.#connection.requestJson(ApiKey.ResetGroupOffsets, request);
+  }
+
+  async committedOffsets(group: string, partitions: TopicPartition[]): Promise<OffsetFetchResponse['offsets']> {
+    return (await this.#connection.requestJson<OffsetFetchResponse>(ApiKey.OffsetFetch, { group, partitions })).offsets;
   }
 }

@@ -79,14 +79,26 @@ export class Consumer {
 
   /** Fetched data until every partition reached its stop offset, or `signal` aborts. */
   async *fetches(signal?: AbortSignal): AsyncGenerator<FetchedPartition[]> {
-    let inFlight = this.#fetch();
-    while (inFlight !== null && !signal?.aborted) {
-      const response = await inFlight;
+    while (!signal?.aborted && (this.#inFlight !== null || this.#active().length > 0)) {
+      const fetched = await this.poll();
       if (signal?.aborted) return;
-      const fetched = this.#advance(response);
-      inFlight = this.#fetch();
       if (fetched.length > 0) yield fetched;
     }
+  }
+
+  #inFlight: Promise<FetchTopicResult[]> | null = null;
+
+  /**
+   * The data of one fetch. The next fetch is sent before this resolves, so the broker reads
+   * while the caller writes. Resolves empty at once when nothing is left to read.
+   */
+  async poll(): Promise<FetchedPartition[]> {
+    this.#inFlight ??= this.#fetch();
+    if (this.#inFlight === null) return [];
+    const response = await this.#inFlight;
+    const fetched = this.#advance(response);
+    this.#inFlight = this.#fetch();
+    return fetched;
   }
 
   #fetch(): Promise<FetchTopicResult[]> | null {

@@ -50,4 +50,19 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (partition_id, offset)
    ) WITHOUT ROWID;
    CREATE INDEX time_index_by_timestamp ON time_index (partition_id, timestamp, offset);`,
+  // 005_groups: consumer groups (their generation survives restarts) and committed offsets
+  `CREATE TABLE consumer_groups (
+     name        TEXT PRIMARY KEY,
+     generation  INTEGER NOT NULL,
+     created_ms  INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE group_offsets (
+     group_name    TEXT NOT NULL REFERENCES consumer_groups(name) ON DELETE CASCADE,
+     topic         TEXT NOT NULL,
+     partition     INTEGER NOT NULL,
+     offset        INTEGER NOT NULL,
+     committed_ms  INTEGER NOT NULL,
+     PRIMARY KEY (group_name, topic, partition)
+   ) WITHOUT ROWID;
+   CREATE INDEX group_offsets_by_topic ON group_offsets (topic);`,
 ];

@@ -12,6 +12,7 @@ export const handleMetadata = jsonHandler(parseMetadataRequest, (ctx, request): 
       if (isGlob(name) || ctx.logs.topic(name) !== undefined) continue;
       if (request.autoCreate) {
         ctx.logs.createTopic(name, ctx.config.defaultPartitions, {});
+        ctx.groups.topicsChanged();
         ctx.logger.info(`created topic ${name} (${ctx.config.defaultPartitions} partitions) on first produce`);
       } else missing.push(name);
     }

@@ -17,18 +17,21 @@ export const handleCreateTopics = jsonHandler(parseCreateTopicsRequest, (ctx, re
   if (request.ifNotExists && ctx.logs.topic(request.name) !== undefined) return { created: false };
   const partitions = request.partitions ?? ctx.config.defaultPartitions;
   ctx.logs.createTopic(request.name, partitions, request.configs);
+  ctx.groups.topicsChanged();
   ctx.logger.info(`created topic ${request.name} (${partitions} partitions)`);
   return { created: true };
 });
 
 export const handleDeleteTopics = jsonHandler(parseDeleteTopicsRequest, (ctx, request) => {
   ctx.logs.deleteTopic(request.name);
+  ctx.groups.topicDeleted(request.name);
   ctx.logger.info(`deleted topic ${request.name}`);
   return {};
 });
 
 export const handleAlterTopic = jsonHandler(parseAlterTopicRequest, (ctx, request) => {
   ctx.logs.alterTopic(request.name, request.configs, request.partitions ?? null);
+  if (request.partitions !== undefined) ctx.groups.topicsChanged();
   ctx.logger.info(`altered topic ${request.name}`);
   return {};
 });

@@ -38,6 +38,8 @@ export class RecordWriter {
   #written = 0;
   #closed = false;
   #pending: Promise<void> | null = null;
+  /** Actions waiting for the newest stdout write to be handed to the OS (write callback). */
+  #afterNewestWrite: Array<(written: boolean) => void> | null = null;
 
   constructor(stdout: Writable, options: RecordWriterOptions) {
     this.#stdout = stdout;
@@ -102,7 +104,13 @@ export class RecordWriter {
       this.#out.clear();
       return;
     }
-    if (this.#stdout.write(this.#out.take())) return;
+    const actions: Array<(written: boolean) => void> = [];
+    this.#afterNewestWrite = actions;
+    const accepted = this.#stdout.write(this.#out.take(), (err) => {
+      if (this.#afterNewestWrite === actions) this.#afterNewestWrite = null;
+      for (const action of actions) action(!err);
+    });
+    if (accepted) return;
     this.#pending = new Promise<void>((resolve) => {
       const done = () => {
         this.#stdout.off('drain', done);
@@ -118,8 +126,19 @@ export class RecordWriter {
     await this.#pending;
   }
 
+  /**
+   * Run `action` once everything written so far has reached the OS (stdout's write callback),
+   * with true, or with false if stdout failed (closed pipe): what a consumer group may commit.
+   * At once when nothing is outstanding.
+   */
+  whenWritten(action: (written: boolean) => void): void {
+    if (this.#afterNewestWrite === null) action(!this.#closed);
+    else this.#afterNewestWrite.push(action);
+  }
+
   /** Wait until stdout has taken everything written (before the process ends). */
   async finish(): Promise<void> {
     await this.flush();
+    await new Promise<void>((resolve) => this.whenWritten(() => resolve()));
   }
 }

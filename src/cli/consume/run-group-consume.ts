@@ -1,10 +1,232 @@
-// Consuming as a member of a consumer group (issue: consumer groups). Not available yet.
-import { SpoolError } from '../../common/errors.js';
+// Consuming as a member of a consumer group (SPEC §3 consume -g, §5). The loop reads the
+// assigned partitions and writes records to stdout; assignment changes from the broker are
+// applied between fetches. Giving a partition up means: stop reading it, let stdout take what
+// was written, commit it, and only then report it released. Offsets are committed only for
+// records stdout has taken, every --commit-interval-ms, on every revoke and at exit, so a clean
+// stop or rebalance repeats nothing and a crash repeats at most the last interval.
+import { hostname } from 'node:os';
+import { Admin } from '../../client/admin.js';
+import { Consumer, type PartitionPosition } from '../../client/consumer.js';
+import { GroupMembership, type Assignment } from '../../client/group-membership.js';
+import { BrokerError } from '../../common/errors.js';
+import { ErrorCode } from '../../common/error-codes.js';
+import type { TopicPartition } from '../../protocol/messages/topic-partitions.js';
+import { connectToBroker } from '../broker-client.js';
 import type { GroupSettings } from '../commands/consume.js';
 import type { GlobalOptions } from '../global-options.js';
+import type { OffsetSpec } from '../options/offset-spec.js';
 import type { CliIo } from '../io.js';
-import type { ConsumeSettings } from './run-consume.js';
+import { OffsetTracker } from './offset-tracker.js';
+import { RecordWriter } from './record-writer.js';
+import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES, type ConsumeSettings } from './run-consume.js';
 
-export async function runGroupConsume(_globals: GlobalOptions, _settings: ConsumeSettings, group: GroupSettings, _io: CliIo): Promise<void> {
-  throw new SpoolError(`consumer groups are not available in this build yet (--group ${group.group})`);
+/** Short, so a partition handed over while a fetch is parked is picked up quickly. */
+const GROUP_FETCH_MAX_WAIT_MS = 200;
+
+const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+
+export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeSettings, group: GroupSettings, io: CliIo): Promise<void> {
+  const connection = await connectToBroker(globals);
+  const admin = new Admin(connection);
+  const membership = new GroupMembership(connection, {
+    group: group.group,
+    topics: settings.topics,
+    clientId: `spool-${hostname()}-${process.pid}`,
+    sessionTimeoutMs: group.sessionTimeoutMs,
+  });
+  const consumer = new Consumer(connection, {
+    maxWaitMs: GROUP_FETCH_MAX_WAIT_MS,
+    maxBytes: FETCH_MAX_BYTES,
+    partitionMaxBytes: PARTITION_MAX_BYTES,
+    onOffsetReset: (topic, partition, from, to) => {
+      if (to > from) io.stderr.write(`spool: ${topic}/${partition}: offset ${from} is no longer in the log; continuing from ${to}\n`);
+    },
+  });
+  const writer = new RecordWriter(io.stdout, settings.writer);
+  const tracker = new OffsetTracker();
+  const member = new MemberLoop(admin, membership, consumer, writer, tracker, settings, group);
+  const stop = () => member.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await member.run();
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    connection.close();
+  }
+}
+
+class MemberLoop {
+  readonly #admin: Admin;
+  readonly #membership: GroupMembership;
+  readonly #consumer: Consumer;
+  readonly #writer: RecordWriter;
+  readonly #tracker: OffsetTracker;
+  readonly #settings: ConsumeSettings;
+  readonly #group: GroupSettings;
+  #owned: TopicPartition[] = [];
+  #pending: Assignment | null = null;
+  #failure: Error | null = null;
+  #stopped = false;
+  #firstAssignment = true;
+  #wake: () => void = () => {};
+
+  constructor(admin: Admin, membership: GroupMembership, consumer: Consumer, writer: RecordWriter, tracker: OffsetTracker, settings: ConsumeSettings, group: GroupSettings) {
+    this.#admin = admin;
+    this.#membership = membership;
+    this.#consumer = consumer;
+    this.#writer = writer;
+    this.#tracker = tracker;
+    this.#settings = settings;
+    this.#group = group;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#wake();
+  }
+
+  async run(): Promise<void> {
+    const first = await this.#membership.join();
+    await this.#apply(first);
+    this.#membership.start(
+      (assignment) => {
+        this.#pending = assignment;
+        this.#wake();
+      },
+      (err) => {
+        this.#failure = err;
+        this.#wake();
+      },
+    );
+    const commitTimer = setInterval(() => void this.#commit(), this.#group.commitIntervalMs);
+    try {
+      await this.#loop();
+      await this.#writer.finish();
+      await this.#commit();
+      await this.#membership.leave().catch(() => {});
+    } finally {
+      clearInterval(commitTimer);
+      this.#membership.stop();
+    }
+    if (this.#failure !== null) throw this.#failure;
+  }
+
+  async #loop(): Promise<void> {
+    let fetch: Promise<Awaited<ReturnType<Consumer['poll']>>> | null = null;
+    while (!this.#stopped && this.#failure === null && !this.#writer.done) {
+      if (this.#pending !== null) {
+        const next = this.#pending;
+        this.#pending = null;
+        await this.#apply(next);
+        continue;
+      }
+      if (this.#exitAtEndReached()) return;
+      if (this.#consumer.assignment().length === 0 && fetch === null) {
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        continue;
+      }
+      fetch ??= this.#consumer.poll();
+      const woken = new Promise<'woken'>((resolve) => (this.#wake = () => resolve('woken')));
+      const result = await Promise.race([fetch, woken]);
+      if (result === 'woken') continue;
+      fetch = null;
+      for (const data of result) {
+        const progress = await this.#writer.writePartition(data);
+        const position = this.#consumer.position(data.topic, data.partition);
+        if (progress.stoppedAt !== null && position !== undefined) position.stopOffset = Math.min(position.stopOffset ?? Infinity, progress.stoppedAt, position.offset);
+        const tp = { topic: data.topic, partition: data.partition };
+        const offset = progress.nextOffset;
+        await this.#writer.flush();
+        this.#writer.whenWritten((written) => written && this.#tracker.written(tp, offset));
+        if (this.#writer.done) break;
+      }
+    }
+  }
+
+  /** With -e: every owned partition reached the end offset it had when it was assigned. */
+  #exitAtEndReached(): boolean {
+    if (!this.#settings.positions.exitAtEnd) return false;
+    const positions = this.#consumer.assignment();
+    return positions.length > 0 && positions.every((p) => p.stopOffset !== undefined && p.offset >= p.stopOffset);
+  }
+
+  /** Take on `assignment`: give up what is no longer ours (commit first), start on what is new. */
+  async #apply(assignment: Assignment): Promise<void> {
+    const wanted = new Set(assignment.partitions.map(key));
+    const revoked = this.#owned.filter((tp) => !wanted.has(key(tp)));
+    const added = assignment.partitions.filter((tp) => !this.#owned.some((o) => key(o) === key(tp)));
+    if (revoked.length > 0) {
+      for (const tp of revoked) this.#consumer.unassign(tp.topic, tp.partition);
+      await this.#writer.finish();
+      await this.#commit(revoked);
+      for (const tp of revoked) this.#tracker.forget(tp);
+    }
+    const positions = await this.#startPositions(added);
+    for (const position of positions) this.#consumer.assign(position);
+    this.#owned = assignment.partitions;
+    this.#membership.reportOwned(this.#owned);
+  }
+
+  async #startPositions(partitions: TopicPartition[]): Promise<PartitionPosition[]> {
+    if (partitions.length === 0) return [];
+    const from: OffsetSpec = this.#firstAssignment ? this.#settings.positions.from : { kind: 'stored' };
+    this.#firstAssignment = false;
+    const committed = new Map((await this.#admin.committedOffsets(this.#group.group, partitions)).map((o) => [key(o), o.offset]));
+    const positions: PartitionPosition[] = [];
+    for (const topic of new Set(partitions.map((tp) => tp.topic))) {
+      const mine = partitions.filter((tp) => tp.topic === topic).map((tp) => tp.partition);
+      const timestamp = from.kind === 'timestamp' ? from.timestampMs : undefined;
+      const offsets = await this.#admin.listOffsets({ topic, partitions: mine, ...(timestamp === undefined ? {} : { timestamp }) });
+      for (const o of offsets) {
+        const stored = committed.get(key({ topic, partition: o.partition })) ?? null;
+        const offset = startOffset(from, stored, o, this.#group.reset);
+        const stop = this.#settings.positions.exitAtEnd ? o.logEndOffset : undefined;
+        positions.push({ topic, partition: o.partition, offset, ...(stop === undefined ? {} : { stopOffset: stop }) });
+      }
+    }
+    return positions;
+  }
+
+  /** Commit what stdout has taken (of `only`, or of everything owned). */
+  async #commit(only?: TopicPartition[]): Promise<void> {
+    const offsets = this.#tracker.uncommitted(only);
+    if (offsets.length === 0) return;
+    try {
+      await this.#membership.commit(offsets);
+      this.#tracker.committed(offsets);
+    } catch (err) {
+      // A commit under an epoch the broker has moved past is refused; the next heartbeat brings
+      // the new epoch and the next commit carries these offsets again.
+      if (err instanceof BrokerError && (err.code === ErrorCode.IllegalGeneration || err.code === ErrorCode.UnknownMemberId)) return;
+      throw err;
+    }
+  }
+}
+
+/** Where a newly assigned partition starts: --from (first assignment only), else the commit. */
+function startOffset(
+  from: OffsetSpec,
+  stored: number | null,
+  offsets: { logStartOffset: number; logEndOffset: number; offset?: number },
+  reset: 'earliest' | 'latest',
+): number {
+  const clamp = (n: number) => Math.min(Math.max(n, offsets.logStartOffset), offsets.logEndOffset);
+  switch (from.kind) {
+    case 'stored':
+      // A commit below the log start is left as it is: the fetch reports it and moves up.
+      if (stored !== null) return Math.min(stored, offsets.logEndOffset);
+      return reset === 'latest' ? offsets.logEndOffset : offsets.logStartOffset;
+    case 'beginning':
+      return offsets.logStartOffset;
+    case 'end':
+      return offsets.logEndOffset;
+    case 'absolute':
+      return clamp(from.offset);
+    case 'fromEnd':
+      return Math.max(offsets.logStartOffset, offsets.logEndOffset - from.count);
+    case 'timestamp':
+      return offsets.offset ?? offsets.logEndOffset;
+  }
 }

@@ -1,0 +1,323 @@
+// GroupCoordinator: consumer groups run by the broker (SPEC §5, server-side assignment as in
+// Kafka's newer consumer protocol). Members join with a subscription, long-poll heartbeats
+// that carry what they own, and receive their assignment in the answers. A partition moves in
+// two steps: the old owner's assignment drops it, the old owner stops reading it, commits and
+// reports it released; only then does the new owner's assignment include it. So a clean
+// rebalance never has two members reading one partition, and nothing committed repeats.
+//
+// Every join, leave, session timeout or new partition starts a new generation. Single-threaded:
+// all methods run on the broker's event loop.
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../common/error-codes.js';
+import { SpoolError } from '../common/errors.js';
+import { matchesAny } from '../common/glob.js';
+import type { JoinGroupRequest, JoinGroupResponse } from '../protocol/messages/join-group.js';
+import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/messages/heartbeat.js';
+import type { PartitionOffset } from '../protocol/messages/offset-commit.js';
+import type { GroupStore } from '../storage/group-store.js';
+import { assignPartitions, compareTp, tpKey, type TopicPartition } from './group-assignor.js';
+import { deriveState, type GroupState } from './group-state.js';
+
+export interface CoordinatorTopics {
+  /** Every topic with its partition count. */
+  topics(): ReadonlyArray<{ name: string; partitions: number }>;
+}
+
+export interface Member {
+  readonly memberId: string;
+  readonly clientId: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly topics: readonly string[];
+  readonly sessionTimeoutMs: number;
+  memberEpoch: number;
+  target: TopicPartition[];
+  owned: TopicPartition[];
+  expiry: NodeJS.Timeout | null;
+  parked: { respond: () => void; timer: NodeJS.Timeout } | null;
+  /** What the member was last told it may own, to know when to answer it again. */
+  toldKey: string;
+}
+
+export interface Group {
+  readonly name: string;
+  generation: number;
+  readonly createdMs: number;
+  readonly members: Map<string, Member>;
+  state: GroupState;
+}
+
+export const MAX_HEARTBEAT_WAIT_MS = 3000;
+
+export class GroupCoordinator {
+  readonly #store: GroupStore;
+  readonly #topics: CoordinatorTopics;
+  readonly #now: () => number;
+  readonly #groups = new Map<string, Group>();
+  /** Told of every generation change (tests and logs). */
+  onRebalance: (group: Group, reason: string) => void = () => {};
+
+  constructor(store: GroupStore, topics: CoordinatorTopics, now: () => number = Date.now) {
+    this.#store = store;
+    this.#topics = topics;
+    this.#now = now;
+    for (const row of store.groups()) {
+      this.#groups.set(row.name, { name: row.name, generation: row.generation, createdMs: row.createdMs, members: new Map(), state: { kind: 'empty' } });
+    }
+  }
+
+  groups(): Group[] {
+    return [...this.#groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  group(name: string): Group | undefined {
+    return this.#groups.get(name);
+  }
+
+  requireGroup(name: string): Group {
+    const group = this.#groups.get(name);
+    if (group === undefined) throw new SpoolError(`group "${name}" does not exist`, { code: ErrorCode.GroupIdNotFound });
+    return group;
+  }
+
+  /** Add a member and rebalance; `onClose` is how the caller reports the connection closing. */
+  join(request: JoinGroupRequest, onClose: (callback: () => void) => void): JoinGroupResponse {
+    if (request.group === '') throw new SpoolError('the group name is empty', { code: ErrorCode.InvalidRequest });
+    if (request.topics.length === 0) throw new SpoolError('a member must subscribe to at least one topic', { code: ErrorCode.InvalidRequest });
+    const group = this.#groupForJoin(request.group);
+    const member: Member = {
+      memberId: `${request.clientId}-${randomUUID().slice(0, 8)}`,
+      clientId: request.clientId,
+      pid: request.pid,
+      host: request.host,
+      topics: request.topics,
+      sessionTimeoutMs: Math.max(1000, request.sessionTimeoutMs),
+      memberEpoch: 0,
+      target: [],
+      owned: [],
+      expiry: null,
+      parked: null,
+      toldKey: '',
+    };
+    group.members.set(member.memberId, member);
+    this.#touch(group, member);
+    onClose(() => this.#remove(group, member.memberId, 'connection closed'));
+    this.#rebalance(group, `${member.memberId} joined`);
+    const assignment = this.#assignable(group, member);
+    member.toldKey = keyOf(assignment, member.memberEpoch);
+    return {
+      memberId: member.memberId,
+      generation: group.generation,
+      memberEpoch: member.memberEpoch,
+      assignment,
+      heartbeatMs: heartbeatWaitMs(member),
+    };
+  }
+
+  /** Answer now if the member's assignment changed, else when it does or after waitMs. */
+  heartbeat(request: HeartbeatRequest): Promise<HeartbeatResponse> {
+    const group = this.requireGroup(request.group);
+    const member = this.#requireMember(group, request.memberId);
+    this.#touch(group, member);
+    member.owned = [...request.owned].sort(compareTp);
+    this.#settle(group);
+    const answer = (): HeartbeatResponse => {
+      const assignment = this.#assignable(group, member);
+      member.toldKey = keyOf(assignment, member.memberEpoch);
+      return { generation: group.generation, memberEpoch: member.memberEpoch, assignment };
+    };
+    if (request.memberEpoch !== member.memberEpoch || keyOf(this.#assignable(group, member), member.memberEpoch) !== keyOf(member.owned, request.memberEpoch)) {
+      return Promise.resolve(answer());
+    }
+    this.#unpark(member);
+    return new Promise((resolve) => {
+      const respond = () => {
+        if (member.parked !== null) clearTimeout(member.parked.timer);
+        member.parked = null;
+        resolve(answer());
+      };
+      member.parked = { respond, timer: setTimeout(respond, Math.min(Math.max(request.waitMs, 0), heartbeatWaitMs(member))) };
+    });
+  }
+
+  leave(groupName: string, memberId: string): void {
+    const group = this.requireGroup(groupName);
+    this.#requireMember(group, memberId);
+    this.#remove(group, memberId, 'left');
+  }
+
+  commit(groupName: string, memberId: string, memberEpoch: number, offsets: readonly PartitionOffset[]): void {
+    const group = this.requireGroup(groupName);
+    const member = this.#requireMember(group, memberId);
+    if (memberEpoch !== member.memberEpoch) {
+      throw new SpoolError(`commit from generation ${memberEpoch} refused: member ${memberId} is at generation ${member.memberEpoch}`, {
+        code: ErrorCode.IllegalGeneration,
+      });
+    }
+    const mine = new Set([...member.owned, ...member.target].map(tpKey));
+    for (const o of offsets) {
+      if (!mine.has(tpKey(o))) {
+        throw new SpoolError(`member ${memberId} does not own ${o.topic}/${o.partition}`, { code: ErrorCode.IllegalGeneration });
+      }
+      if (o.offset < 0) throw new SpoolError(`invalid offset ${o.offset}`, { code: ErrorCode.InvalidRequest });
+    }
+    this.#store.offsetsSave(group.name, offsets, this.#now());
+  }
+
+  committed(groupName: string): Map<string, number> {
+    return new Map(this.#store.offsets(groupName).map((o) => [tpKey(o), o.offset]));
+  }
+
+  /** Store offsets on behalf of an administrator (group reset); only for groups without members. */
+  setOffsets(groupName: string, offsets: readonly PartitionOffset[]): void {
+    const group = this.requireGroup(groupName);
+    this.#requireEmpty(group, 'reset its offsets');
+    this.#store.offsetsSave(group.name, offsets, this.#now());
+  }
+
+  delete(groupName: string): void {
+    const group = this.requireGroup(groupName);
+    this.#requireEmpty(group, 'delete it');
+    group.state = { kind: 'dead' };
+    this.#groups.delete(groupName);
+    this.#store.groupDelete(groupName);
+  }
+
+  /** Topics or partitions appeared or went: groups whose subscriptions see a change rebalance. */
+  topicsChanged(): void {
+    for (const group of this.#groups.values()) {
+      if (group.members.size === 0) continue;
+      const members = [...group.members.values()];
+      const next = assignPartitions(members.map(assignorMember), this.#subscribedPartitions(members));
+      if (members.some((m) => keyOf(next.get(m.memberId) ?? [], 0) !== keyOf(m.target, 0))) this.#rebalance(group, 'partitions changed');
+    }
+  }
+
+  /** Committed offsets of a deleted topic are forgotten. */
+  topicDeleted(topic: string): void {
+    this.#store.offsetsDeleteByTopic(topic);
+    this.topicsChanged();
+  }
+
+  /** The partitions a group's members subscribe to, or those it has offsets for. */
+  groupPartitions(group: Group): TopicPartition[] {
+    const keys = new Map<string, TopicPartition>();
+    for (const tp of this.#subscribedPartitions([...group.members.values()])) keys.set(tpKey(tp), tp);
+    for (const o of this.#store.offsets(group.name)) keys.set(tpKey(o), { topic: o.topic, partition: o.partition });
+    return [...keys.values()].sort(compareTp);
+  }
+
+  /** Stop every timer (broker shutdown). */
+  close(): void {
+    for (const group of this.#groups.values()) {
+      for (const member of group.members.values()) {
+        if (member.expiry !== null) clearTimeout(member.expiry);
+        member.parked?.respond();
+      }
+    }
+  }
+
+  #groupForJoin(name: string): Group {
+    let group = this.#groups.get(name);
+    if (group === undefined) {
+      group = { name, generation: 0, createdMs: this.#now(), members: new Map(), state: { kind: 'empty' } };
+      this.#groups.set(name, group);
+      this.#store.groupSave(name, 0, group.createdMs);
+    }
+    return group;
+  }
+
+  #requireMember(group: Group, memberId: string): Member {
+    const member = group.members.get(memberId);
+    if (member === undefined) {
+      throw new SpoolError(`member ${memberId} is not in group "${group.name}" (it timed out or left); join again`, {
+        code: ErrorCode.UnknownMemberId,
+      });
+    }
+    return member;
+  }
+
+  #requireEmpty(group: Group, what: string): void {
+    if (group.members.size > 0) {
+      throw new SpoolError(`group "${group.name}" has ${group.members.size} active member(s); stop them before you ${what}`, {
+        code: ErrorCode.NonEmptyGroup,
+      });
+    }
+  }
+
+  #touch(group: Group, member: Member): void {
+    if (member.expiry !== null) clearTimeout(member.expiry);
+    member.expiry = setTimeout(() => this.#remove(group, member.memberId, `session timeout (${member.sessionTimeoutMs} ms)`), member.sessionTimeoutMs);
+  }
+
+  #remove(group: Group, memberId: string, reason: string): void {
+    const member = group.members.get(memberId);
+    if (member === undefined) return;
+    if (member.expiry !== null) clearTimeout(member.expiry);
+    group.members.delete(memberId);
+    member.parked?.respond();
+    this.#rebalance(group, `${memberId} ${reason}`);
+  }
+
+  /** New generation: recompute every member's target, then tell whoever's assignment changed. */
+  #rebalance(group: Group, reason: string): void {
+    group.generation++;
+    this.#store.groupSave(group.name, group.generation, group.createdMs);
+    const members = [...group.members.values()];
+    const targets = assignPartitions(members.map(assignorMember), this.#subscribedPartitions(members));
+    for (const member of members) {
+      const target = targets.get(member.memberId) ?? [];
+      if (keyOf(target, 0) !== keyOf(member.target, 0) || member.memberEpoch === 0) {
+        member.target = target;
+        member.memberEpoch = group.generation;
+      }
+    }
+    this.onRebalance(group, reason);
+    this.#settle(group);
+  }
+
+  /** Recompute the state and answer parked heartbeats whose assignable set changed. */
+  #settle(group: Group): void {
+    const members = [...group.members.values()];
+    group.state = deriveState(
+      group.state,
+      members.map((m) => ({ targetKeys: new Set(m.target.map(tpKey)), ownedKeys: new Set(m.owned.map(tpKey)) })),
+      this.#now(),
+    );
+    for (const member of members) {
+      if (member.parked !== null && keyOf(this.#assignable(group, member), member.memberEpoch) !== member.toldKey) member.parked.respond();
+    }
+  }
+
+  #unpark(member: Member): void {
+    member.parked?.respond();
+  }
+
+  /** The member's target minus partitions another member still reports owning. */
+  #assignable(group: Group, member: Member): TopicPartition[] {
+    const heldElsewhere = new Set<string>();
+    for (const other of group.members.values()) if (other !== member) for (const tp of other.owned) heldElsewhere.add(tpKey(tp));
+    return member.target.filter((tp) => !heldElsewhere.has(tpKey(tp)));
+  }
+
+  #subscribedPartitions(members: readonly Member[]): TopicPartition[] {
+    const partitions: TopicPartition[] = [];
+    for (const topic of this.#topics.topics()) {
+      if (!members.some((m) => matchesAny(topic.name, m.topics))) continue;
+      for (let p = 0; p < topic.partitions; p++) partitions.push({ topic: topic.name, partition: p });
+    }
+    return partitions;
+  }
+}
+
+function assignorMember(member: Member) {
+  return { memberId: member.memberId, subscribes: (topic: string) => matchesAny(topic, member.topics), owned: member.owned };
+}
+
+function heartbeatWaitMs(member: Member): number {
+  return Math.min(MAX_HEARTBEAT_WAIT_MS, Math.floor(member.sessionTimeoutMs / 3));
+}
+
+function keyOf(partitions: readonly TopicPartition[], epoch: number): string {
+  return `${epoch}|${partitions.map(tpKey).sort().join('|')}`;
+}
