@@ -6,12 +6,14 @@ import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import type { MemoryPacer } from './memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
+import type { TopicStats } from './topic-stats.js';
 
 export interface BrokerContext {
   readonly config: BrokerConfig;
   readonly logs: LogManager;
   readonly parked: ParkedFetches;
   readonly groups: GroupCoordinator;
+  readonly stats: TopicStats;
   readonly logger: Logger;
   readonly startedMs: number;
   /** Told about large short-lived buffers (socket reads, fetch reads). */

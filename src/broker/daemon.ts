@@ -16,6 +16,7 @@ import { GroupStore } from '../storage/group-store.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { MemoryPacer } from './memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
+import { TopicStats } from './topic-stats.js';
 import { BrokerServer } from './server.js';
 
 /** Thrown when another live broker holds the data directory; `broker start` treats it as success. */
@@ -67,6 +68,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs,
     parked: new ParkedFetches(),
     groups,
+    stats: new TopicStats(),
     logger,
     startedMs: Date.now(),
     memory: new MemoryPacer(),

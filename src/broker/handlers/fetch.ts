@@ -47,6 +47,7 @@ function readPartition(ctx: BrokerContext, topic: string, partition: number, off
   try {
     const log = ctx.logs.partition(topic, partition);
     const records = maxBytes > 0 ? log.read(offset, maxBytes) : EMPTY;
+    ctx.stats.served(topic, records);
     return { partition, errorCode: ErrorCode.None, logStartOffset: log.logStartOffset, highWatermark: log.nextOffset, records };
   } catch (err) {
     if (err instanceof OffsetOutOfRangeError) {

@@ -28,7 +28,8 @@ export const handleProduce: Handler = (ctx, body) => {
           throw new SpoolError(`topic "${request.topic}" has no partition ${partition}`, { code: ErrorCode.UnknownTopicOrPartition });
         }
         validateBatches(records, topic.config);
-        const { baseOffset } = log.append(records);
+        const { baseOffset, lastOffset } = log.append(records);
+        ctx.stats.appended(request.topic, lastOffset - baseOffset + 1, records.length);
         appended.push([partition, log]);
         return { partition, errorCode: ErrorCode.None, errorMessage: null, baseOffset, logStartOffset: log.logStartOffset };
       } catch (err) {

@@ -25,6 +25,7 @@ export const handleCreateTopics = jsonHandler(parseCreateTopicsRequest, (ctx, re
 export const handleDeleteTopics = jsonHandler(parseDeleteTopicsRequest, (ctx, request) => {
   ctx.logs.deleteTopic(request.name);
   ctx.groups.topicDeleted(request.name);
+  ctx.stats.forget(request.name);
   ctx.logger.info(`deleted topic ${request.name}`);
   return {};
 });
@@ -46,10 +47,10 @@ export const handleDescribeTopics = jsonHandler(parseDescribeTopicsRequest, (ctx
     }
   }
   const topics = ctx.logs.topics().filter((t) => names === undefined || matchesAny(t.name, names));
-  return { topics: topics.map((t) => describeTopic(ctx.logs, t)) };
+  return { topics: topics.map((t) => ({ ...describeTopic(ctx.logs, t), traffic: ctx.stats.get(t.name) })) };
 });
 
-export function describeTopic(logs: LogManager, topic: Topic): TopicDescription {
+export function describeTopic(logs: LogManager, topic: Topic): Omit<TopicDescription, 'traffic'> {
   return {
     name: topic.name,
     configs: logs.effectiveConfigs(topic),

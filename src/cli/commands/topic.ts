@@ -77,7 +77,9 @@ export function registerTopic(program: Command, io: CliIo): void {
       await withAdmin(command, io, async (admin) => {
         const [description] = await admin.describeTopics([name]);
         if (description === undefined) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `topic "${name}" does not exist`);
-        io.stdout.write(flags.json ? JSON.stringify(description) + '\n' : renderDescription(description));
+        // The JSON is SPEC §4's shape exactly: traffic counters are for `spool top`.
+        const { name: topicName, configs, defaults, partitions } = description;
+        io.stdout.write(flags.json ? JSON.stringify({ name: topicName, configs, defaults, partitions }) + '\n' : renderDescription(description));
       });
     });
 

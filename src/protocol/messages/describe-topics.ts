@@ -2,6 +2,9 @@
 //
 //   DescribeTopics Request  => { names?: [string] }     all topics when absent
 //   DescribeTopics Response => { topics: [TopicDescription] }
+//     TopicDescription => { name, traffic: {messagesIn, bytesIn, messagesOut, bytesOut}, configs,
+//                           defaults, partitions: [{partition, logStartOffset, logEndOffset,
+//                           segments, bytes, firstTimestamp, lastTimestamp}] }
 import { asObject, stringArrayField } from '../validate.js';
 
 export interface PartitionDescription {
@@ -14,8 +17,17 @@ export interface PartitionDescription {
   lastTimestamp: number | null;
 }
 
+/** Traffic since the broker started (for rates in `spool top`). */
+export interface TopicTrafficDescription {
+  messagesIn: number;
+  bytesIn: number;
+  messagesOut: number;
+  bytesOut: number;
+}
+
 export interface TopicDescription {
   name: string;
+  traffic: TopicTrafficDescription;
   configs: Record<string, string>;
   /** Config keys left at their default. */
   defaults: string[];
