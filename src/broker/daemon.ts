@@ -16,6 +16,7 @@ import { GroupStore } from '../storage/group-store.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { MemoryPacer } from './memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
+import { RetentionCleaner } from './retention-cleaner.js';
 import { TopicStats } from './topic-stats.js';
 import { BrokerServer } from './server.js';
 
@@ -81,6 +82,8 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs.close();
     throw new SpoolError(`cannot listen on ${config.socketPath}: ${errorMessage(err)}`, { cause: err });
   }
+  const cleaner = new RetentionCleaner(logs, logger);
+  cleaner.start(config.retentionCheckMs);
   const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAllInBackground(), config.fsyncIntervalMs) : null;
   const onSignal = (signal: string) => {
     logger.info(`${signal} received, stopping`);
@@ -95,6 +98,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   if (fsyncTimer !== null) clearInterval(fsyncTimer);
+  await cleaner.stop();
   ctx.parked.wakeAll();
   groups.close();
   await server.close();

@@ -1,6 +1,7 @@
 // ApiKey -> handler: the one table of what the broker answers.
 import { ApiKey } from '../protocol/api-keys.js';
 import { handleBrokerStatus, handleShutdown } from './handlers/broker-admin.js';
+import { handleDeleteRecords } from './handlers/delete-records.js';
 import { handleFetch } from './handlers/fetch.js';
 import { handleDeleteGroups, handleDescribeGroups, handleListGroups, handleResetGroupOffsets } from './handlers/group-admin.js';
 import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleOffsetCommit, handleOffsetFetch } from './handlers/groups.js';
@@ -22,6 +23,7 @@ export function createDispatch(extra: ReadonlyMap<number, Handler> = new Map()):
     [ApiKey.DescribeTopics, handleDescribeTopics],
     [ApiKey.BrokerStatus, handleBrokerStatus],
     [ApiKey.Shutdown, handleShutdown],
+    [ApiKey.DeleteRecords, handleDeleteRecords],
     [ApiKey.JoinGroup, handleJoinGroup],
     [ApiKey.Heartbeat, handleHeartbeat],
     [ApiKey.LeaveGroup, handleLeaveGroup],

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { spoolVersion } from '../common/version.js';
 import { registerBroker } from './commands/broker.js';
 import { registerConsume } from './commands/consume.js';
+import { registerGroup } from './commands/group.js';
 import { registerProduce } from './commands/produce.js';
 import { registerTopic } from './commands/topic.js';
 import { addGlobalOptions } from './global-options.js';
@@ -27,6 +28,7 @@ export function createProgram(io: CliIo): Command {
   registerProduce(program, io);
   registerConsume(program, io);
   registerTopic(program, io);
+  registerGroup(program, io);
   registerBroker(program, io);
   program.addHelpText(
     'after',

@@ -6,6 +6,7 @@ import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/mess
 import type { DescribeTopicsResponse, TopicDescription } from '../protocol/messages/describe-topics.js';
 import type { ListOffsetsRequest, ListOffsetsResponse, PartitionOffsets } from '../protocol/messages/list-offsets.js';
 import type { MetadataRequest, MetadataResponse } from '../protocol/messages/metadata.js';
+import type { DeleteRecordsRequest, DeleteRecordsResponse, DeleteRecordsResult } from '../protocol/messages/delete-records.js';
 import type {
   GroupDescription,
   GroupSummary,
@@ -42,6 +43,10 @@ export class Admin {
   async describeTopics(names?: string[]): Promise<TopicDescription[]> {
     const response = await this.#connection.requestJson<DescribeTopicsResponse>(ApiKey.DescribeTopics, names === undefined ? {} : { names });
     return response.topics;
+  }
+
+  async deleteRecords(request: DeleteRecordsRequest): Promise<DeleteRecordsResult[]> {
+    return (await this.#connection.requestJson<DeleteRecordsResponse>(ApiKey.DeleteRecords, request)).partitions;
   }
 
   async listOffsets(request: ListOffsetsRequest): Promise<PartitionOffsets[]> {

@@ -76,8 +76,10 @@ export class Connection {
     return decodeJsonBody(await this.request(apiKey, encodeJsonBody(request))) as Res;
   }
 
+  /** Close; requests still unanswered are dropped (their promises never settle). */
   close(): void {
     this.#closedError ??= new BrokerUnavailableError('connection closed');
+    this.#pending.clear();
     this.#socket.end();
     this.#socket.destroy();
   }

@@ -119,7 +119,11 @@ export class Consumer {
         partitions: parts.map((p) => ({ partition: p.partition, fetchOffset: p.offset, maxBytes: this.#options.partitionMaxBytes })),
       })),
     });
-    return this.#connection.request(ApiKey.Fetch, body).then(decodeFetchResponse);
+    const response = this.#connection.request(ApiKey.Fetch, body).then(decodeFetchResponse);
+    // The fetch sent ahead may never be awaited (the caller stops first); its failure is then
+    // of no interest, and must not surface as an unhandled rejection.
+    response.catch(() => {});
+    return response;
   }
 
   /** Move positions past what `response` holds; returns the data worth handing over. */

@@ -6,6 +6,10 @@
 //   <data>/topics/<topic>/<partition>/<base>.log    segment files; <base> is the 20-digit zero-
 //                                                   padded offset of the segment's first batch,
 //                                                   so `ls` lists them in offset order
+//   <data>/topics/<topic>/<partition>/<base>.log.cleaned
+//                                                   a compacted copy being written; renamed over
+//                                                   <base>.log when complete, deleted at start-up
+//                                                   if a crash left it behind
 import { join } from 'node:path';
 
 export const INDEX_DB_FILE = 'index.db';
@@ -13,6 +17,7 @@ export const LOCK_FILE = 'broker.lock';
 export const BROKER_LOG_FILE = 'broker.log';
 export const TOPICS_DIR = 'topics';
 export const SEGMENT_SUFFIX = '.log';
+export const CLEANED_SUFFIX = '.log.cleaned';
 
 const SEGMENT_NAME = /^(\d{20})\.log$/;
 

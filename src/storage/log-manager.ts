@@ -102,6 +102,11 @@ export class LogManager {
       logStartOffset: row.logStartOffset,
       config: () => topic.config,
       now: this.#now,
+      saveLogStart: (offset) => {
+        this.catalog.partitionSetLogStart(row.id, offset);
+        row.logStartOffset = offset;
+      },
+      transaction: (fn) => this.catalog.transaction(fn),
     });
   }
 

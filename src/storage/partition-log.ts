@@ -4,7 +4,7 @@
 // rows are trimmed or rebuilt to match them (see recover-partition.ts).
 //
 // Single-threaded: every method runs on the broker's event loop, one at a time.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { CorruptBatchError, OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
 import {
@@ -27,6 +27,20 @@ export interface PartitionLogOptions {
   logStartOffset: number;
   config: () => TopicConfig;
   now: () => number;
+  /** Store a new log start offset (partitions row); runs inside `transaction`. */
+  saveLogStart: (offset: number) => void;
+  transaction: <T>(fn: () => T) => T;
+}
+
+/** What retention and compaction need to know of a segment. */
+export interface SegmentInfo {
+  baseOffset: number;
+  nextOffset: number;
+  sizeBytes: number;
+  /** Largest record timestamp in this segment and all before it; -1 when none. */
+  maxTimestamp: number;
+  path: string;
+  active: boolean;
 }
 
 export interface AppendResult {
@@ -53,6 +67,8 @@ export class PartitionLog {
   readonly #index: OffsetIndex;
   readonly #config: () => TopicConfig;
   readonly #now: () => number;
+  readonly #saveLogStart: (offset: number) => void;
+  readonly #transaction: <T>(fn: () => T) => T;
   readonly #segments: Segment[];
   #logStartOffset: number;
   #bytesSinceIndex: number;
@@ -69,10 +85,15 @@ export class PartitionLog {
     this.#index = options.index;
     this.#config = options.config;
     this.#now = options.now;
+    this.#saveLogStart = options.saveLogStart;
+    this.#transaction = options.transaction;
     this.#segments = segments;
     this.recovery = recovery;
     this.#logStartOffset = Math.max(options.logStartOffset, segments[0]!.baseOffset);
     this.#bytesSinceIndex = recovery.bytesSinceIndex;
+    // segment.ms counts from the first append this process saw; after a restart, from the open.
+    const active = this.#active;
+    if (active.sizeBytes > 0) active.firstAppendMs = this.#now();
   }
 
   static open(options: PartitionLogOptions): PartitionLog {
@@ -363,6 +384,86 @@ export class PartitionLog {
     cursor.open(data, 0, batchSizeAt(data, 0));
     while (cursor.next()) if (cursor.offset >= this.#logStartOffset) return cursor.timestamp;
     return null;
+  }
+
+  segments(): SegmentInfo[] {
+    const last = this.#segments.length - 1;
+    return this.#segments.map((s, i) => ({
+      baseOffset: s.baseOffset,
+      nextOffset: s.nextOffset,
+      sizeBytes: s.sizeBytes,
+      maxTimestamp: s.maxTimestamp,
+      path: s.path,
+      active: i === last,
+    }));
+  }
+
+  /** Roll the active segment when it is older than segment.ms, so its data can expire. */
+  rollIfAged(): boolean {
+    const active = this.#active;
+    if (active.sizeBytes === 0 || active.firstAppendMs === null) return false;
+    if (this.#now() - active.firstAppendMs < this.#config().segmentMs) return false;
+    this.roll();
+    return true;
+  }
+
+  /**
+   * Raise the log start offset to `offset` (retention, `topic trim`): the records below it are
+   * gone for readers at once; closed segments wholly below it are deleted. The new start and the
+   * removal of those segments' index rows are one SQLite transaction; the files go after it
+   * commits (a crash in between leaves files recovery finds below the start and drops again).
+   * Returns the number of segments deleted.
+   */
+  advanceLogStart(offset: number): number {
+    const target = Math.min(Math.max(offset, this.#logStartOffset), this.nextOffset);
+    const doomed: Segment[] = [];
+    for (let i = 0; i < this.#segments.length - 1 && this.#segments[i]!.nextOffset <= target; i++) doomed.push(this.#segments[i]!);
+    if (target === this.#logStartOffset && doomed.length === 0) return 0;
+    this.#transaction(() => {
+      this.#saveLogStart(target);
+      for (const s of doomed) this.#index.dropSegment(this.partitionId, s.baseOffset, s.nextOffset);
+    });
+    this.#logStartOffset = target;
+    this.#segments.splice(0, doomed.length);
+    for (const s of doomed) {
+      if (this.#openReader === s) this.#openReader = null;
+      if (this.#readHint?.segment === s) this.#readHint = null;
+      s.close();
+      rmSync(s.path, { force: true });
+    }
+    return doomed.length;
+  }
+
+  /** Delete the oldest closed segment (retention); false when only the active one is left. */
+  deleteOldestSegment(): boolean {
+    const next = this.#segments[1];
+    return next !== undefined && this.advanceLogStart(Math.max(this.#logStartOffset, next.baseOffset)) > 0;
+  }
+
+  /**
+   * Put a rewritten copy of the closed segment at `baseOffset` in place (compaction): `cleanedPath`
+   * holds its new, fsynced bytes (same base offset, offsets preserved, gaps allowed). The rename
+   * is atomic, so a crash leaves the old file or the new one, never a mix; the index rows follow
+   * (recovery rebuilds them if the crash came between).
+   */
+  replaceSegment(baseOffset: number, cleanedPath: string, rows: ReadonlyArray<{ offset: number; position: number; maxBefore: number }>): void {
+    const segment = this.#segments.find((s) => s.baseOffset === baseOffset);
+    if (segment === undefined || segment === this.#active) throw new RangeError(`no closed segment at ${baseOffset}`);
+    renameSync(cleanedPath, segment.path);
+    if (this.#openReader === segment) this.#openReader = null;
+    if (this.#readHint?.segment === segment) this.#readHint = null;
+    segment.close();
+    segment.sizeBytes = statSync(segment.path).size;
+    this.#transaction(() => {
+      this.#index.dropSegmentRows(this.partitionId, segment.baseOffset, segment.nextOffset);
+      for (const row of rows) this.#index.add(this.partitionId, segment.baseOffset, row.offset, row.position, row.maxBefore);
+      this.#index.segmentSave(this.partitionId, {
+        baseOffset: segment.baseOffset,
+        nextOffset: segment.nextOffset,
+        sizeBytes: segment.sizeBytes,
+        maxTimestamp: segment.maxTimestamp,
+      });
+    });
   }
 
   /** fsync the active segment if it has unsynced writes. */

@@ -5,8 +5,9 @@
 // first torn or corrupt batch. Index rows past the cut are dropped, missing ones added. An index
 // row that does not lead to a good batch (past the end, inside a batch, the wrong offset, no time
 // row beside it) sends the scan back to the start of the segment.
-import { readdirSync } from 'node:fs';
-import { parseSegmentFileName } from './file-names.js';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLEANED_SUFFIX, parseSegmentFileName } from './file-names.js';
 import { INDEX_INTERVAL_BYTES, type OffsetIndex, type SegmentRow } from './offset-index.js';
 import { scanSegmentFile } from './segment-scanner.js';
 import { Segment } from './segment.js';
@@ -29,6 +30,8 @@ export function recoverSegments(
   logStartOffset: number,
 ): { segments: Segment[]; report: RecoveryReport } {
   const report: RecoveryReport = { truncatedBytes: 0, problems: [], rebuiltSegments: 0, bytesSinceIndex: 0 };
+  // A compaction that did not finish leaves its half-written copy: the original is still whole.
+  for (const name of readdirSync(dir)) if (name.endsWith(CLEANED_SUFFIX)) rmSync(join(dir, name), { force: true });
   const bases = readdirSync(dir)
     .map(parseSegmentFileName)
     .filter((b): b is number => b !== null)

@@ -11,8 +11,8 @@ import { renderTable } from '../format/table.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { collect, parseConfigs } from '../options/collect.js';
-import { parsePositiveInt } from '../options/numbers.js';
-import { parseOffsetSpec } from '../options/offset-spec.js';
+import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
+import { parseOffsetSpec, parseUntilSpec } from '../options/offset-spec.js';
 import { checkTopicName } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
 
@@ -107,6 +107,31 @@ export function registerTopic(program: Command, io: CliIo): void {
       await withAdmin(command, io, async (admin, globals) => {
         await admin.deleteTopic(name);
         say(io, globals, `deleted topic ${name}`);
+      });
+    });
+
+  subcommand(topic, 'trim', 'delete records before an offset or a time (raises the log start offset)')
+    .argument('<name>', 'topic name')
+    .requiredOption('--before <N|@time>', 'offset N, or @TIME: @ISO-8601, @epoch-ms or @duration-ago (@7d)')
+    .option('-p, --partition <n>', 'only partition N (repeatable; default: every partition)', collect)
+    .addHelpText('after', '\nExamples:\n  spool topic trim logs --before 100000\n  spool topic trim logs --before @7d\n  spool topic trim logs --before @2026-11-01T00:00:00Z -p 0\n')
+    .action(async (name: string, flags: { before: string; partition?: string[] }, command: Command) => {
+      checkTopicName(name);
+      const spec = parseUntilSpec(flags.before, Date.now(), '--before');
+      const partitions = flags.partition?.map((p) => parseNonNegativeInt(p, '--partition'));
+      await withAdmin(command, io, async (admin, globals) => {
+        const results = await admin.deleteRecords({
+          topic: name,
+          ...(partitions === undefined ? {} : { partitions }),
+          ...(spec.kind === 'absolute' ? { offset: spec.offset } : spec.kind === 'timestamp' ? { timestamp: spec.timestampMs } : {}),
+        });
+        if (globals.quiet) return;
+        io.stdout.write(
+          renderTable(
+            [{ header: 'PARTITION', align: 'right' }, { header: 'OLD START', align: 'right' }, { header: 'NEW START', align: 'right' }, { header: 'SEGMENTS DELETED', align: 'right' }],
+            results.map((r) => [String(r.partition), String(r.before), String(r.logStartOffset), String(r.deletedSegments)]),
+          ),
+        );
       });
     });
 

@@ -31,9 +31,9 @@ export function parseOffsetSpec(text: string, now: number, flag = '--from'): Off
   throw invalid();
 }
 
-/** Parse an `--until` value: only `N` (stop before offset N) and `@TIME` make sense there. */
-export function parseUntilSpec(text: string, now: number): OffsetSpec {
-  const invalid = (): UsageError => new UsageError(`invalid --until value "${text}": use N or ${TIME_FORMS}`);
+/** Parse an `--until` value (or trim's `--before`): only `N` and `@TIME` make sense there. */
+export function parseUntilSpec(text: string, now: number, flag = '--until'): OffsetSpec {
+  const invalid = (): UsageError => new UsageError(`invalid ${flag} value "${text}": use N or ${TIME_FORMS}`);
   if (DIGITS.test(text)) return { kind: 'absolute', offset: safeInteger(text, invalid) };
   if (text.startsWith('@')) return { kind: 'timestamp', timestampMs: parseTimeMs(text.slice(1), now) ?? throwError(invalid()) };
   throw invalid();
