@@ -19,6 +19,12 @@ export class Segment {
   firstAppendMs: number | null = null;
   #fd: number | null = null;
   #dirty = false;
+  /**
+   * A failed fsync is sticky: the kernel may have dropped the unwritten pages and a retry would
+   * report success for data that is gone, so this segment takes no more appends until a restart
+   * recovers it from what is really on disk.
+   */
+  #syncError: StorageWriteError | null = null;
   /** A descriptor whose background fdatasync is still running; closed when it finishes. */
   #syncingFd: number | null = null;
   #closeAfterSync = false;
@@ -58,6 +64,7 @@ export class Segment {
 
   /** Write `data` at the logical end; on any error the file is cut back and nothing is kept. */
   append(data: Buffer): void {
+    if (this.#syncError !== null) throw this.#syncError;
     const fd = this.#descriptor();
     const start = this.sizeBytes;
     let written = 0;
@@ -95,10 +102,23 @@ export class Segment {
   }
 
   flush(): void {
+    if (this.#syncError !== null) throw this.#syncError;
     if (this.#dirty && this.#fd !== null) {
-      fdatasyncSync(this.#fd);
+      try {
+        fdatasyncSync(this.#fd);
+      } catch (err) {
+        throw this.#failSync(err);
+      }
       this.#dirty = false;
     }
+  }
+
+  #failSync(err: unknown): StorageWriteError {
+    this.#syncError = new StorageWriteError(
+      `fsync of ${this.path} failed (${errorMessage(err)}); appends to it are refused until the broker restarts and recovers it`,
+      { cause: err },
+    );
+    return this.#syncError;
   }
 
   /**
@@ -112,7 +132,7 @@ export class Segment {
     this.#syncingFd = fd;
     fdatasync(fd, (err) => {
       this.#syncingFd = null;
-      if (err) this.#dirty = true;
+      if (err) this.#failSync(err);
       if (this.#closeAfterSync) {
         this.#closeAfterSync = false;
         closeSync(fd);
@@ -123,7 +143,11 @@ export class Segment {
   /** Flush and release the descriptor; read() or append() reopen it. */
   close(): void {
     if (this.#fd === null) return;
-    this.flush();
+    try {
+      this.flush();
+    } catch {
+      // A failed fsync has been reported (and made sticky); closing goes on regardless.
+    }
     if (this.#syncingFd === this.#fd) this.#closeAfterSync = true;
     else closeSync(this.#fd);
     this.#fd = null;
