@@ -13,9 +13,10 @@ import { connectToBroker } from '../broker-client.js';
 import { formatCount, formatDuration } from '../format/human.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
-import { openInput } from '../input/input-stream.js';
+import { openInput, stdinIsTerminal } from '../input/input-stream.js';
 import { MessageSplitter } from '../input/message-splitter.js';
 import { OffsetPrinter } from '../input/offset-printer.js';
+import { progressSpinner, type Progress } from '../spinner.js';
 import { BadLine } from './bad-line.js';
 import { JsonLineProducer } from './json-line.js';
 
@@ -42,7 +43,7 @@ const MAX_IN_FLIGHT = 4;
 
 export async function runProduce(globals: GlobalOptions, settings: ProduceSettings, io: CliIo): Promise<void> {
   const started = performance.now();
-  const connection = await connectToBroker(globals);
+  const connection = await connectToBroker(globals, io);
   try {
     const metadata = await new Admin(connection).metadata({ topics: [settings.topic], autoCreate: true });
     const topic = metadata.topics.find((t) => t.name === settings.topic);
@@ -50,7 +51,7 @@ export async function runProduce(globals: GlobalOptions, settings: ProduceSettin
     if (settings.partition !== null && settings.partition >= topic.partitions) {
       throw new SpoolError(`topic "${topic.name}" has ${topic.partitions} partition(s); --partition ${settings.partition} does not exist`);
     }
-    const count = await produceAll(connection, topic, settings, io);
+    const count = await produceAll(connection, topic, settings, io, globals.quiet);
     if (!settings.quiet && !globals.quiet) {
       const durability = settings.durable || metadata.fsync === 'always'
         ? 'fsynced'
@@ -65,7 +66,7 @@ export async function runProduce(globals: GlobalOptions, settings: ProduceSettin
   }
 }
 
-async function produceAll(connection: Connection, topic: TopicMetadata, settings: ProduceSettings, io: CliIo): Promise<number> {
+async function produceAll(connection: Connection, topic: TopicMetadata, settings: ProduceSettings, io: CliIo, quiet: boolean): Promise<number> {
   const printer = settings.printOffsets ? new OffsetPrinter((text) => io.stdout.write(text)) : null;
   const producer = new Producer(connection, {
     topic: topic.name,
@@ -81,6 +82,7 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
   const input = openInput(io, settings.file);
   const splitter = new MessageSplitter(settings.delimiter);
   let badLine: BadLine | null = null;
+  const progress = produceProgress(io, settings, producer, quiet);
   try {
     reading: for await (const chunk of input) {
       splitter.feed(chunk as Buffer);
@@ -93,6 +95,7 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
     }
     if (producer.failure === null && splitter.finish()) sender.send(splitter.buf, splitter.start, splitter.end, Date.now());
   } catch (err) {
+    if (!(err instanceof BadLine)) progress.stop();
     if (err instanceof BadLine) badLine = err;
     else if (err instanceof SpoolError) throw err;
     else throw new SpoolError(`cannot read ${settings.file ?? 'stdin'}: ${errorMessage(err)}`);
@@ -103,6 +106,8 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
     await producer.flush();
   } catch (err) {
     if (!(err instanceof ProduceFailure)) throw err;
+  } finally {
+    progress.stop();
   }
   const failure = producer.failure;
   if (failure !== null && (badLine === null || failure.firstSequence + 1 < badLine.line)) {
@@ -110,6 +115,30 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
   }
   if (badLine !== null) throw new SpoolError(`line ${badLine.line}: ${badLine.message} (${producer.acknowledged} acknowledged before it)`);
   return producer.acknowledged;
+}
+
+/**
+ * The spinner of a long run (after a second): messages acknowledged and the current rate, read
+ * from the producer's counter by a timer. Not when the terminal is also the input (it would draw
+ * over the lines being typed) or shows --print-offsets output.
+ */
+function produceProgress(io: CliIo, settings: ProduceSettings, producer: Producer, quiet: boolean): Progress {
+  const typing = settings.file === undefined && stdinIsTerminal(io);
+  const offsetsOnTerminal = settings.printOffsets && io.stdout.isTTY === true;
+  let lastCount = 0;
+  let lastMs = performance.now();
+  let rate = 0;
+  return progressSpinner(io, { quiet: quiet || settings.quiet || typing || offsetsOnTerminal }, () => {
+    const now = performance.now();
+    const count = producer.acknowledged;
+    if (now - lastMs >= 100) {
+      const instant = ((count - lastCount) * 1000) / (now - lastMs);
+      rate = rate === 0 ? instant : rate * 0.5 + instant * 0.5;
+      lastCount = count;
+      lastMs = now;
+    }
+    return `producing to ${settings.topic}: ${formatCount(count)} messages acknowledged (${formatCount(Math.round(rate))}/s)`;
+  });
 }
 
 /** Turns one input message into a producer record: key, value, partition, size check. */
@@ -176,6 +205,9 @@ class MessageSender {
   #checkSize(line: number, key: Buffer | null, valueLength: number, headers: Buffer): void {
     const max = this.#topic.maxMessageBytes;
     const keyLength = key === null ? -1 : key.length;
+    // Record framing adds at most 22 bytes of varints to key, value and headers: only messages
+    // near the limit need the exact size.
+    if (RECORDS_OFFSET + 22 + keyLength + valueLength + headers.length <= max) return;
     const batchBytes = RECORDS_OFFSET + encodedRecordSize(0, 0, keyLength, valueLength, headers.length);
     if (batchBytes <= max) return;
     const messageBytes = Math.max(keyLength, 0) + Math.max(valueLength, 0) + headers.length - 1;
