@@ -62,19 +62,18 @@ export function spoolEnv(overrides: EnvOverrides = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-const live = new Map<number, ChildProcess>();
+const live = new Set<SpoolProcess>();
+const STACK_FRAME = '    at ';
+const stackTraces: string[] = [];
+
+/** Commands (since the last call) whose stderr held a stack trace; SPEC §3 allows none. */
+export function takeStackTraces(): string[] {
+  return stackTraces.splice(0);
+}
 
 /** SIGKILL every process started by this module that is still running (by pid). */
 export function killLiveProcesses(): void {
-  for (const [pid, child] of live) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-  }
+  for (const proc of live) proc.kill();
   live.clear();
 }
 
@@ -86,6 +85,7 @@ export class SpoolProcess {
   readonly #stdout: Buffer[] = [];
   readonly #detached: boolean;
   #stderr = '';
+  #stdoutNewlines = 0;
   #closed = false;
   #waiters: Array<() => void> = [];
 
@@ -98,11 +98,12 @@ export class SpoolProcess {
     if (this.child.pid === undefined) throw new Error(`cannot start ${command}`);
     this.pid = this.child.pid;
     this.#detached = options.detached === true;
-    live.set(this.pid, this.child);
+    live.add(this);
     // The command may exit before reading all its input (an error, `head`): not our failure.
     this.child.stdin?.on('error', () => undefined);
     this.child.stdout!.on('data', (chunk: Buffer) => {
       this.#stdout.push(chunk);
+      for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) this.#stdoutNewlines++;
       this.#notify();
     });
     this.child.stderr!.setEncoding('utf8');
@@ -113,12 +114,15 @@ export class SpoolProcess {
     this.exited = new Promise((resolve, reject) => {
       this.child.once('error', reject);
       this.child.once('close', (code, signal) => {
-        live.delete(this.pid);
+        live.delete(this);
         this.#closed = true;
+        if (this.#stderr.includes(STACK_FRAME)) stackTraces.push(`${args.slice(1).join(' ')}: ${this.#stderr}`);
         this.#notify();
         resolve({ code, signal, stdout: this.stdout, stderr: this.#stderr });
       });
     });
+    // A spawn failure surfaces where `exited` is awaited; unawaited, it must not crash the run.
+    this.exited.catch(() => undefined);
   }
 
   get stdout(): Buffer {
@@ -127,6 +131,11 @@ export class SpoolProcess {
 
   get stderr(): string {
     return this.#stderr;
+  }
+
+  /** Lines written to stdout so far (counted as they come, cheap to poll). */
+  get stdoutLineCount(): number {
+    return this.#stdoutNewlines;
   }
 
   get running(): boolean {
@@ -147,8 +156,14 @@ export class SpoolProcess {
     this.child.stdin?.end();
   }
 
+  /** Signal the process (a detached one: its whole group) by pid; nothing if it is gone. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (this.running) process.kill(this.pid, signal);
+    if (!this.running && !this.#detached) return;
+    try {
+      process.kill(this.#detached ? -this.pid : this.pid, signal);
+    } catch {
+      // Gone meanwhile.
+    }
   }
 
   /** Resolve once `ready()` holds (checked on every output); reject on timeout or if it exits first. */
@@ -174,11 +189,7 @@ export class SpoolProcess {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
-        try {
-          process.kill(this.#detached ? -this.pid : this.pid, 'SIGKILL');
-        } catch {
-          // Gone meanwhile.
-        }
+        this.kill();
         reject(new Error(`${this.child.spawnargs.slice(1).join(' ')} did not exit within ${timeoutMs} ms; stderr: ${this.#stderr}`));
       }, timeoutMs);
     });
@@ -223,7 +234,7 @@ export async function runShell(script: string, args: readonly string[], options:
 }
 
 export function assertNoStackTrace(stderr: string): void {
-  assert.ok(!stderr.includes('    at '), `stack trace on stderr:\n${stderr}`);
+  assert.ok(!stderr.includes(STACK_FRAME), `stack trace on stderr:\n${stderr}`);
 }
 
 /** The exit code is `code` and stderr holds no stack trace. */
@@ -240,7 +251,12 @@ export function assertOneErrorLine(result: SpoolResult, code: number, what = 'sp
 }
 
 export function stdoutLines(result: SpoolResult): string[] {
-  const text = result.stdout.toString('utf8');
+  return textLines(result.stdout);
+}
+
+/** UTF-8 lines, without the newline after the last one. */
+export function textLines(bytes: Buffer): string[] {
+  const text = bytes.toString('utf8');
   if (text === '') return [];
   return (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
 }
