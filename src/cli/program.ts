@@ -3,9 +3,11 @@ import { Command } from 'commander';
 import { spoolVersion } from '../common/version.js';
 import { registerBroker } from './commands/broker.js';
 import { registerConsume } from './commands/consume.js';
+import { registerDump } from './commands/dump.js';
 import { registerGroup } from './commands/group.js';
 import { registerProduce } from './commands/produce.js';
 import { registerTopic } from './commands/topic.js';
+import { registerVerify } from './commands/verify.js';
 import { addGlobalOptions } from './global-options.js';
 import type { CliIo } from './io.js';
 
@@ -21,7 +23,8 @@ export function createProgram(io: CliIo): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`spool: ${text.replace(/^error: /, '')}`),
+      // One line, as every error: commander puts its "(Did you mean …?)" on a line of its own.
+      outputError: (text, write) => write(`spool: ${text.replace(/^error: /, '').trimEnd().replace(/\n+/g, ' ')}\n`),
     })
     .exitOverride();
   addGlobalOptions(program);
@@ -30,6 +33,8 @@ export function createProgram(io: CliIo): Command {
   registerTopic(program, io);
   registerGroup(program, io);
   registerBroker(program, io);
+  registerVerify(program, io);
+  registerDump(program, io);
   program.addHelpText(
     'after',
     `

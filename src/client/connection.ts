@@ -21,6 +21,8 @@ export class Connection {
   #nextId = 1;
   #closedError: Error | null = null;
   #drained: Promise<void> | null = null;
+  /** Ends the wait for 'drain' early when the connection fails (no 'drain' will come then). */
+  #endDrainWait: () => void = () => {};
 
   private constructor(socketPath: string, socket: Socket) {
     this.socketPath = socketPath;
@@ -51,6 +53,7 @@ export class Connection {
   async request(apiKey: ApiKey, body: readonly Buffer[]): Promise<Buffer> {
     if (this.#closedError !== null) throw this.#closedError;
     if (this.#drained !== null) await this.#drained;
+    if (this.#closedError !== null) throw this.#closedError;
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0x7fffffff ? 1 : this.#nextId + 1;
     let size = 0;
@@ -62,12 +65,15 @@ export class Connection {
     for (const part of body) ok = socket.write(part) && ok;
     socket.uncork();
     if (!ok && this.#drained === null) {
-      this.#drained = new Promise((resolve) =>
-        socket.once('drain', () => {
+      this.#drained = new Promise((resolve) => {
+        const done = () => {
+          socket.off('drain', done);
           this.#drained = null;
           resolve();
-        }),
-      );
+        };
+        this.#endDrainWait = done;
+        socket.once('drain', done);
+      });
     }
     return response;
   }
@@ -105,6 +111,7 @@ export class Connection {
 
   #fail(err: Error): void {
     this.#closedError ??= err;
+    this.#endDrainWait();
     for (const pending of this.#pending.values()) pending.reject(err);
     this.#pending.clear();
   }
