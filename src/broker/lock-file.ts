@@ -6,12 +6,19 @@ import { LOCK_FILE } from '../storage/file-names.js';
 
 export type LockResult = { acquired: true; release: () => void } | { acquired: false; ownerPid: number };
 
+/** Whether `pid` runs. A zombie (killed, not yet reaped by its parent) does not. */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ..."; comm may hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

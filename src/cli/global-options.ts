@@ -26,5 +26,5 @@ export function addGlobalOptions(program: Command): Command {
     .option('--data-dir <dir>', 'data directory (default: $SPOOL_HOME, $XDG_DATA_HOME/spool or ~/.local/share/spool)')
     .option('--socket <path>', "broker socket (default: $SPOOL_SOCKET or <data dir>/spool.sock)")
     .option('--no-autostart', 'fail (exit 3) instead of starting a broker when none runs (also SPOOL_AUTOSTART=0)')
-    .option('-q, --quiet', 'no summaries or status lines on stderr');
+    .option('-q, --quiet', 'no summaries or confirmation lines (data and errors are still printed)');
 }

@@ -10,6 +10,10 @@ import { createProgram } from './program.js';
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<void> {
+  // A reader that goes away (`spool --help | head`) is not an error: stop writing, quietly.
+  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') reportError(err, io);
+  });
   const program = createProgram(io);
   try {
     await program.parseAsync(argv);

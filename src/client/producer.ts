@@ -48,6 +48,8 @@ export class Producer {
   #idleWaiters: Array<() => void> = [];
   #failure: ProduceFailure | null = null;
   #acknowledged = 0;
+  /** What was acknowledged when the first failure arrived: the batches before the failed one. */
+  #acknowledgedBeforeFailure: number | null = null;
 
   constructor(connection: Connection, options: ProducerOptions) {
     this.#connection = connection;
@@ -61,6 +63,15 @@ export class Producer {
 
   get failure(): ProduceFailure | null {
     return this.#failure;
+  }
+
+  /**
+   * Records acknowledged before the failed batch. Answers come back in send order (the broker
+   * handles a connection's requests one after another), so that is what had been acknowledged
+   * when the failure arrived; batches sent after it may still have been stored.
+   */
+  get acknowledgedBeforeFailure(): number {
+    return this.#acknowledgedBeforeFailure ?? this.#acknowledged;
   }
 
   /** True when the caller should await whenWritable() before appending more. */
@@ -160,6 +171,7 @@ export class Producer {
   }
 
   #fail(failure: ProduceFailure): void {
+    this.#acknowledgedBeforeFailure ??= this.#acknowledged;
     if (this.#failure === null || failure.firstSequence < this.#failure.firstSequence) this.#failure = failure;
   }
 

@@ -24,6 +24,8 @@ export interface LogManagerOptions {
   /** Broker-wide config defaults (e.g. max.message.bytes from --max-message-bytes). */
   brokerDefaults?: Record<string, string>;
   now?: () => number;
+  /** Make metadata durable against power loss too: SQLite synchronous=FULL, fsynced directories. */
+  durableMetadata?: boolean;
 }
 
 export interface Topic {
@@ -51,6 +53,7 @@ export class LogManager {
   readonly index: OffsetIndex;
   readonly brokerDefaults: Record<string, string>;
   readonly #now: () => number;
+  readonly #durableMetadata: boolean;
   readonly #topics = new Map<string, Topic>();
 
   private constructor(options: LogManagerOptions, db: SqliteDatabase) {
@@ -60,12 +63,16 @@ export class LogManager {
     this.index = new OffsetIndex(db);
     this.brokerDefaults = options.brokerDefaults ?? {};
     this.#now = options.now ?? Date.now;
+    this.#durableMetadata = options.durableMetadata ?? false;
   }
 
   /** Open the data directory and recover every partition; `recovered` lists what was cut. */
   static open(options: LogManagerOptions): { logs: LogManager; recovered: RecoveryLine[] } {
     mkdirSync(join(options.dataDir, TOPICS_DIR), { recursive: true, mode: 0o700 });
-    const logs = new LogManager(options, openDatabase(join(options.dataDir, INDEX_DB_FILE)));
+    const logs = new LogManager(
+      options,
+      openDatabase(join(options.dataDir, INDEX_DB_FILE), { synchronous: options.durableMetadata ? 'FULL' : 'NORMAL' }),
+    );
     const recovered: RecoveryLine[] = [];
     logs.catalog.transaction(() => {
       for (const row of logs.catalog.topics()) {
@@ -107,6 +114,7 @@ export class LogManager {
         row.logStartOffset = offset;
       },
       transaction: (fn) => this.catalog.transaction(fn),
+      syncDirectories: this.#durableMetadata,
     });
   }
 

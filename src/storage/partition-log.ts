@@ -30,6 +30,8 @@ export interface PartitionLogOptions {
   /** Store a new log start offset (partitions row); runs inside `transaction`. */
   saveLogStart: (offset: number) => void;
   transaction: <T>(fn: () => T) => T;
+  /** fsync directory entries of new segments (--fsync always). */
+  syncDirectories?: boolean;
 }
 
 /** What retention and compaction need to know of a segment. */
@@ -69,6 +71,7 @@ export class PartitionLog {
   readonly #now: () => number;
   readonly #saveLogStart: (offset: number) => void;
   readonly #transaction: <T>(fn: () => T) => T;
+  readonly #syncDirectories: boolean;
   readonly #segments: Segment[];
   #logStartOffset: number;
   #bytesSinceIndex: number;
@@ -87,6 +90,7 @@ export class PartitionLog {
     this.#now = options.now;
     this.#saveLogStart = options.saveLogStart;
     this.#transaction = options.transaction;
+    this.#syncDirectories = options.syncDirectories ?? false;
     this.#segments = segments;
     this.recovery = recovery;
     this.#logStartOffset = Math.max(options.logStartOffset, segments[0]!.baseOffset);
@@ -254,7 +258,7 @@ export class PartitionLog {
       sizeBytes: old.sizeBytes,
       maxTimestamp: old.maxTimestamp,
     });
-    this.#segments.push(Segment.create(this.dir, old.nextOffset, old.maxTimestamp));
+    this.#segments.push(Segment.create(this.dir, old.nextOffset, old.maxTimestamp, this.#syncDirectories));
     this.#bytesSinceIndex = 0;
     if (this.#openReader !== old) old.close();
   }

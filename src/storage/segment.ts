@@ -1,7 +1,7 @@
 // Segment: one append-only .log file of RecordBatch v2 batches back to back, named by the base
 // offset of its first batch. `sizeBytes` is the logical end: the bytes before it are whole,
 // validated batches; nothing at or past it is ever served. A failed write is cut back to it.
-import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageWriteError, errorMessage } from '../common/errors.js';
 import { segmentFileName } from './file-names.js';
@@ -37,11 +37,15 @@ export class Segment {
     this.maxTimestamp = maxTimestamp;
   }
 
-  /** A new, empty segment file; fails if one exists already. */
-  static create(dir: string, baseOffset: number, maxTimestampBefore: number): Segment {
+  /**
+   * A new, empty segment file; fails if one exists already. With `syncDirectory` the directory
+   * entry is fsynced too, so the file itself survives a power loss (--fsync always).
+   */
+  static create(dir: string, baseOffset: number, maxTimestampBefore: number, syncDirectory = false): Segment {
     const path = join(dir, segmentFileName(baseOffset));
     const segment = new Segment(path, baseOffset, 0, maxTimestampBefore);
     segment.#fd = openSync(path, 'wx+', 0o600);
+    if (syncDirectory) fsyncDirectory(dir);
     return segment;
   }
 
@@ -164,5 +168,15 @@ export class Segment {
     } catch {
       // The logical end still hides the torn bytes; recovery truncates them at the next start.
     }
+  }
+}
+
+/** fsync a directory, making the creation, rename or removal of its entries durable. */
+export function fsyncDirectory(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -89,6 +89,9 @@ function groupSettings(flags: ConsumeFlags): GroupSettings {
 
 function consumeSettings(topics: string[], flags: ConsumeFlags): ConsumeSettings {
   for (const topic of topics) checkTopicName(topic);
+  if (flags.group !== undefined && flags.partition !== undefined) {
+    throw new UsageError('-p/--partition cannot be combined with --group: the group assigns partitions to its members');
+  }
   const now = Date.now();
   const from = parseOffsetSpec(flags.from ?? (flags.group !== undefined ? 'stored' : 'beginning'), now, '--from');
   if (from.kind === 'stored' && flags.group === undefined) throw new UsageError('--from stored needs --group');

@@ -79,7 +79,8 @@ export function registerTopic(program: Command, io: CliIo): void {
         if (description === undefined) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `topic "${name}" does not exist`);
         // The JSON is SPEC §4's shape exactly: traffic counters are for `spool top`.
         const { name: topicName, configs, defaults, partitions } = description;
-        io.stdout.write(flags.json ? JSON.stringify({ name: topicName, configs, defaults, partitions }) + '\n' : renderDescription(description));
+        const json = { name: topicName, configs: configsAsJson(configs), defaults, partitions };
+        io.stdout.write(flags.json ? JSON.stringify(json) + '\n' : renderDescription(description));
       });
     });
 
@@ -164,6 +165,11 @@ export function registerTopic(program: Command, io: CliIo): void {
         );
       });
     });
+}
+
+/** SPEC §4: numbers as numbers (configs travel as strings; cleanup.policy stays one). */
+function configsAsJson(configs: Record<string, string>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, /^-?\d+$/.test(v) ? Number(v) : v]));
 }
 
 interface TopicSummary {

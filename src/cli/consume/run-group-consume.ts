@@ -122,7 +122,7 @@ class MemberLoop {
         await this.#apply(next);
         continue;
       }
-      if (this.#exitAtEndReached()) return;
+      if (this.#allStopped()) return;
       if (this.#consumer.assignment().length === 0 && fetch === null) {
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
@@ -145,9 +145,10 @@ class MemberLoop {
     }
   }
 
-  /** With -e: every owned partition reached the end offset it had when it was assigned. */
-  #exitAtEndReached(): boolean {
-    if (!this.#settings.positions.exitAtEnd) return false;
+  /** With -e or --until N: every owned partition reached its stop offset. */
+  #allStopped(): boolean {
+    const { exitAtEnd, until } = this.#settings.positions;
+    if (!exitAtEnd && until?.kind !== 'absolute') return false;
     const positions = this.#consumer.assignment();
     return positions.length > 0 && positions.every((p) => p.stopOffset !== undefined && p.offset >= p.stopOffset);
   }
@@ -182,7 +183,7 @@ class MemberLoop {
       for (const o of offsets) {
         const stored = committed.get(key({ topic, partition: o.partition })) ?? null;
         const offset = startOffset(from, stored, o, this.#group.reset);
-        const stop = this.#settings.positions.exitAtEnd ? o.logEndOffset : undefined;
+        const stop = stopOffset(this.#settings.positions, o.logEndOffset);
         positions.push({ topic, partition: o.partition, offset, ...(stop === undefined ? {} : { stopOffset: stop }) });
       }
     }
@@ -203,6 +204,14 @@ class MemberLoop {
       throw err;
     }
   }
+}
+
+/** -e stops at the end offset seen at assignment, --until N before offset N; both: the lower. */
+function stopOffset(positions: ConsumeSettings['positions'], logEndOffset: number): number | undefined {
+  const atEnd = positions.exitAtEnd ? logEndOffset : undefined;
+  const until = positions.until?.kind === 'absolute' ? positions.until.offset : undefined;
+  if (atEnd === undefined) return until;
+  return until === undefined ? atEnd : Math.min(atEnd, until);
 }
 
 /** Where a newly assigned partition starts: --from (first assignment only), else the commit. */

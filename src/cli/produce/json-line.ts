@@ -16,10 +16,13 @@ export interface JsonLineRecord {
 export class JsonLineProducer {
   readonly #extraHeaders: RecordHeader[];
   readonly #partitions: number;
+  readonly #warn: (message: string) => void;
+  #warned = false;
 
-  constructor(extraHeaders: RecordHeader[], partitions: number) {
+  constructor(extraHeaders: RecordHeader[], partitions: number, warn: (message: string) => void) {
     this.#extraHeaders = extraHeaders;
     this.#partitions = partitions;
+    this.#warn = warn;
   }
 
   parse(buf: Buffer, start: number, end: number, line: number): JsonLineRecord {
@@ -30,8 +33,15 @@ export class JsonLineProducer {
       if (err instanceof EnvelopeError) throw new BadLine(line, err.message);
       throw err;
     }
-    if (envelope.partition !== undefined && envelope.partition >= this.#partitions) {
-      throw new BadLine(line, `partition ${envelope.partition} does not exist (the topic has ${this.#partitions})`);
+    let partition = envelope.partition;
+    if (partition !== undefined && partition >= this.#partitions) {
+      // Copying into a topic with fewer partitions (say, one created by this produce): place
+      // such records as the partitioner would instead of failing the copy.
+      if (!this.#warned) {
+        this.#warned = true;
+        this.#warn(`line ${line}: partition ${partition} does not exist (the topic has ${this.#partitions}); such records go where the partitioner puts them`);
+      }
+      partition = undefined;
     }
     const headers = [...envelope.headers, ...this.#extraHeaders];
     return {
@@ -39,7 +49,7 @@ export class JsonLineProducer {
       value: envelope.value,
       headers: headers.length === 0 ? NO_HEADERS : encodeHeaders(headers),
       timestamp: envelope.timestamp,
-      partition: envelope.partition,
+      partition,
     };
   }
 }

@@ -78,7 +78,7 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
     compression: settings.compression,
     ...(printer === null ? {} : { onAck: (p: number, base: number, n: number) => printer.acked(p, base, n) }),
   });
-  const sender = new MessageSender(producer, topic, settings, printer);
+  const sender = new MessageSender(producer, topic, settings, printer, (message) => io.stderr.write(`spool: ${message}\n`));
   const input = openInput(io, settings.file);
   const splitter = new MessageSplitter(settings.delimiter);
   let badLine: BadLine | null = null;
@@ -111,7 +111,7 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
   }
   const failure = producer.failure;
   if (failure !== null && (badLine === null || failure.firstSequence + 1 < badLine.line)) {
-    throw new SpoolError(`line ${failure.firstSequence + 1}: ${failure.message} (${producer.acknowledged} acknowledged before it)`);
+    throw new SpoolError(`line ${failure.firstSequence + 1}: ${failure.message} (${producer.acknowledgedBeforeFailure} acknowledged before it)`);
   }
   if (badLine !== null) throw new SpoolError(`line ${badLine.line}: ${badLine.message} (${producer.acknowledged} acknowledged before it)`);
   return producer.acknowledged;
@@ -151,12 +151,12 @@ class MessageSender {
   readonly #compacted: boolean;
   #line = 0;
 
-  constructor(producer: Producer, topic: TopicMetadata, settings: ProduceSettings, printer: OffsetPrinter | null) {
+  constructor(producer: Producer, topic: TopicMetadata, settings: ProduceSettings, printer: OffsetPrinter | null, warn: (message: string) => void) {
     this.#producer = producer;
     this.#topic = topic;
     this.#settings = settings;
     this.#printer = printer;
-    this.#json = settings.json ? new JsonLineProducer(settings.headers, topic.partitions) : null;
+    this.#json = settings.json ? new JsonLineProducer(settings.headers, topic.partitions, warn) : null;
     this.#compacted = topic.cleanupPolicy.includes('compact');
   }
 
