@@ -6,6 +6,16 @@ import { LOCK_FILE } from '../storage/file-names.js';
 
 export type LockResult = { acquired: true; release: () => void } | { acquired: false; ownerPid: number };
 
+/** Whether `pid` is in the process table at all, zombies included. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Whether `pid` runs. A zombie (killed, not yet reaped by its parent) does not. */
 export function isProcessAlive(pid: number): boolean {
   try {
