@@ -1,6 +1,6 @@
 // The options every command takes (SPEC §3 Global), read from commander with the environment.
 import type { Command } from 'commander';
-import { resolveLocations, type Locations } from '../common/paths.js';
+import { checkSocketPath, resolveLocations, type Locations } from '../common/paths.js';
 import type { CliIo } from './io.js';
 
 export interface GlobalOptions extends Locations {
@@ -15,7 +15,15 @@ interface RawGlobals {
   quiet?: boolean;
 }
 
+/** The global options of a command that talks to the broker (the socket path must fit). */
 export function globalOptions(command: Command, io: CliIo): GlobalOptions {
+  const globals = localGlobalOptions(command, io);
+  checkSocketPath(globals.socketPath);
+  return globals;
+}
+
+/** The global options of a command that only reads the data dir (verify, dump). */
+export function localGlobalOptions(command: Command, io: CliIo): GlobalOptions {
   const raw = command.optsWithGlobals<RawGlobals>();
   const autostart = raw.autostart !== false && io.env.SPOOL_AUTOSTART !== '0';
   return { ...resolveLocations(raw, io.env), autostart, quiet: raw.quiet === true };

@@ -24,13 +24,17 @@ export function resolveLocations(
       (nonEmpty(env.XDG_DATA_HOME) !== undefined ? join(env.XDG_DATA_HOME!, 'spool') : join(homedir(), '.local', 'share', 'spool')),
   );
   const socketPath = resolve(flags.socket ?? nonEmpty(env.SPOOL_SOCKET) ?? join(dataDir, SOCKET_FILE));
+  return { dataDir, socketPath };
+}
+
+/** A socket path the OS cannot bind or connect to is a usage error, said before trying. */
+export function checkSocketPath(socketPath: string): void {
   const bytes = Buffer.byteLength(socketPath);
   if (bytes > MAX_SOCKET_PATH_BYTES) {
     throw new UsageError(
       `socket path is ${bytes} bytes, over the ${MAX_SOCKET_PATH_BYTES}-byte limit for Unix sockets: ${socketPath}; pass a shorter --socket (or SPOOL_SOCKET)`,
     );
   }
-  return { dataDir, socketPath };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

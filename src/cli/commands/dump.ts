@@ -16,7 +16,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SpoolError, errorMessage } from '../../common/errors.js';
 import type { DumpEntry, DumpedBatch, DumpedRecord } from '../../storage/inspect/dump-segment.js';
-import { globalOptions } from '../global-options.js';
+import { localGlobalOptions } from '../global-options.js';
 import { writeOut, type CliIo } from '../io.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
 import { checkTopicName } from '../options/topic-name.js';
@@ -40,7 +40,7 @@ export function registerDump(program: Command, io: CliIo): void {
         '  spool dump logs:0 --records\n  spool dump ~/.local/share/spool/topics/logs/0/00000000000000000000.log --json\n',
     )
     .action(async (target: string, flags: DumpFlags, command: Command) => {
-      const files = await resolveTarget(target, () => globalOptions(command, io).dataDir);
+      const files = await resolveTarget(target, () => localGlobalOptions(command, io).dataDir);
       const { dumpSegment } = await import('../../storage/inspect/dump-segment.js');
       const out = new DumpWriter(io);
       for (const file of files) {

@@ -4,7 +4,7 @@
 // exit 1 when there is any problem.
 import type { Command } from 'commander';
 import type { VerifyProblem, VerifyReport } from '../../storage/verify/verify-report.js';
-import { globalOptions } from '../global-options.js';
+import { localGlobalOptions } from '../global-options.js';
 import { writeOut, type CliIo } from '../io.js';
 import { checkTopicName } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
@@ -19,7 +19,7 @@ export function registerVerify(program: Command, io: CliIo): void {
     )
     .action(async (topics: string[], flags: { json?: boolean }, command: Command) => {
       for (const topic of topics) checkTopicName(topic);
-      const { dataDir, quiet } = globalOptions(command, io);
+      const { dataDir, quiet } = localGlobalOptions(command, io);
       const { verifyLog } = await import('../../storage/verify/verify-log.js');
       const report = verifyLog(dataDir, topics);
       const text = flags.json ? JSON.stringify(toJson(report)) + '\n' : renderReport(report, !quiet);
