@@ -37,6 +37,11 @@ export interface Member {
   parked: { respond: () => void; timer: NodeJS.Timeout } | null;
   /** What the member was last told it may own, to know when to answer it again. */
   toldKey: string;
+  /**
+   * The partitions of that answer. Until the member reports back, they count as held by it:
+   * two members told the same partition in quick succession would both read it.
+   */
+  granted: TopicPartition[];
 }
 
 export interface Group {
@@ -98,18 +103,19 @@ export class GroupCoordinator {
       expiry: null,
       parked: null,
       toldKey: '',
+      granted: [],
     };
     group.members.set(member.memberId, member);
     this.#touch(group, member);
     onClose(() => this.#remove(group, member.memberId, 'connection closed'));
     this.#rebalance(group, `${member.memberId} joined`);
-    const assignment = this.#assignable(group, member);
-    member.toldKey = keyOf(assignment, member.memberEpoch);
+    const assignment = this.#grant(group, member);
     return {
       memberId: member.memberId,
       generation: group.generation,
       memberEpoch: member.memberEpoch,
       assignment,
+      target: member.target,
       heartbeatMs: heartbeatWaitMs(member),
     };
   }
@@ -122,9 +128,8 @@ export class GroupCoordinator {
     member.owned = [...request.owned].sort(compareTp);
     this.#settle(group);
     const answer = (): HeartbeatResponse => {
-      const assignment = this.#assignable(group, member);
-      member.toldKey = keyOf(assignment, member.memberEpoch);
-      return { generation: group.generation, memberEpoch: member.memberEpoch, assignment };
+      const assignment = this.#grant(group, member);
+      return { generation: group.generation, memberEpoch: member.memberEpoch, assignment, target: member.target };
     };
     if (request.memberEpoch !== member.memberEpoch || keyOf(this.#assignable(group, member), member.memberEpoch) !== keyOf(member.owned, request.memberEpoch)) {
       return Promise.resolve(answer());
@@ -293,11 +298,23 @@ export class GroupCoordinator {
     member.parked?.respond();
   }
 
-  /** The member's target minus partitions another member still reports owning. */
+  /** The member's target minus partitions another member owns or was told it may own. */
   #assignable(group: Group, member: Member): TopicPartition[] {
     const heldElsewhere = new Set<string>();
-    for (const other of group.members.values()) if (other !== member) for (const tp of other.owned) heldElsewhere.add(tpKey(tp));
+    for (const other of group.members.values()) {
+      if (other === member) continue;
+      for (const tp of other.owned) heldElsewhere.add(tpKey(tp));
+      for (const tp of other.granted) heldElsewhere.add(tpKey(tp));
+    }
     return member.target.filter((tp) => !heldElsewhere.has(tpKey(tp)));
+  }
+
+  /** What to tell the member now; it holds those partitions from here on. */
+  #grant(group: Group, member: Member): TopicPartition[] {
+    const assignment = this.#assignable(group, member);
+    member.granted = assignment;
+    member.toldKey = keyOf(assignment, member.memberEpoch);
+    return assignment;
   }
 
   #subscribedPartitions(members: readonly Member[]): TopicPartition[] {

@@ -20,7 +20,10 @@ export interface MembershipOptions {
 
 export interface Assignment {
   memberEpoch: number;
+  /** What the member may read now. */
   partitions: TopicPartition[];
+  /** What it will own once other members have released their part of it. */
+  target: TopicPartition[];
 }
 
 export class GroupMembership {
@@ -35,6 +38,7 @@ export class GroupMembership {
   #onAssignment: (assignment: Assignment) => void = () => {};
   /** The last assignment handed to onAssignment, until reportOwned() says it is in place. */
   #delivered: string | null = null;
+  #answerWaiters: Array<() => void> = [];
   #onError: (err: Error) => void = () => {};
 
   constructor(connection: Connection, options: MembershipOptions) {
@@ -62,7 +66,7 @@ export class GroupMembership {
     this.#memberId = response.memberId;
     this.#memberEpoch = response.memberEpoch;
     this.#heartbeatMs = response.heartbeatMs;
-    return { memberEpoch: response.memberEpoch, partitions: response.assignment };
+    return { memberEpoch: response.memberEpoch, partitions: response.assignment, target: response.target };
   }
 
   /** Keep a heartbeat in flight until stop(); assignments and fatal errors go to the callbacks. */
@@ -77,6 +81,11 @@ export class GroupMembership {
     this.#owned = owned;
     this.#delivered = null;
     this.#beat();
+  }
+
+  /** Resolves when a heartbeat answer has come back (and with it the current member epoch). */
+  nextAnswer(): Promise<void> {
+    return new Promise((resolve) => this.#answerWaiters.push(resolve));
   }
 
   async commit(offsets: PartitionOffset[]): Promise<void> {
@@ -114,10 +123,11 @@ export class GroupMembership {
         if (this.#stopped) return;
         const changed = response.memberEpoch !== this.#memberEpoch || !samePartitions(response.assignment, this.#owned);
         this.#memberEpoch = response.memberEpoch;
+        for (const resolve of this.#answerWaiters.splice(0)) resolve();
         const key = `${response.memberEpoch}|${partitionKeys(response.assignment)}`;
         if (changed && key !== this.#delivered) {
           this.#delivered = key;
-          this.#onAssignment({ memberEpoch: response.memberEpoch, partitions: response.assignment });
+          this.#onAssignment({ memberEpoch: response.memberEpoch, partitions: response.assignment, target: response.target });
         }
         // One heartbeat in flight is enough (a reportOwned() may have sent another meanwhile).
         // While the caller is still taking an assignment on, the broker answers at once, so wait

@@ -20,6 +20,8 @@ import { OffsetTracker } from './offset-tracker.js';
 import { RecordWriter } from './record-writer.js';
 import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES, type ConsumeSettings } from './run-consume.js';
 
+const RELEASE_COMMIT_ATTEMPTS = 20;
+
 /** Short, so a partition handed over while a fetch is parked is picked up quickly. */
 const GROUP_FETCH_MAX_WAIT_MS = 200;
 
@@ -66,6 +68,7 @@ class MemberLoop {
   readonly #settings: ConsumeSettings;
   readonly #group: GroupSettings;
   #owned: TopicPartition[] = [];
+  #target: TopicPartition[] = [];
   #pending: Assignment | null = null;
   #failure: Error | null = null;
   #stopped = false;
@@ -133,8 +136,11 @@ class MemberLoop {
       if (result === 'woken') continue;
       fetch = null;
       for (const data of result) {
-        const progress = await this.#writer.writePartition(data);
+        // A fetch that arrived before a revoke was applied may still hold the revoked partition's
+        // records: they belong to its next owner now.
         const position = this.#consumer.position(data.topic, data.partition);
+        if (position === undefined) continue;
+        const progress = await this.#writer.writePartition(data);
         if (progress.stoppedAt !== null && position !== undefined) position.stopOffset = Math.min(position.stopOffset ?? Infinity, progress.stoppedAt, position.offset);
         const tp = { topic: data.topic, partition: data.partition };
         const offset = progress.nextOffset;
@@ -145,12 +151,16 @@ class MemberLoop {
     }
   }
 
-  /** With -e or --until N: every owned partition reached its stop offset. */
+  /**
+   * With -e or --until N: every owned partition reached its stop offset and nothing more is on
+   * its way (the target holds no partition another member has still to release).
+   */
   #allStopped(): boolean {
     const { exitAtEnd, until } = this.#settings.positions;
     if (!exitAtEnd && until?.kind !== 'absolute') return false;
-    const positions = this.#consumer.assignment();
-    return positions.length > 0 && positions.every((p) => p.stopOffset !== undefined && p.offset >= p.stopOffset);
+    const owned = new Set(this.#owned.map(key));
+    if (this.#target.some((tp) => !owned.has(key(tp)))) return false;
+    return this.#consumer.assignment().every((p) => p.stopOffset !== undefined && p.offset >= p.stopOffset);
   }
 
   /** Take on `assignment`: give up what is no longer ours (commit first), start on what is new. */
@@ -158,10 +168,11 @@ class MemberLoop {
     const wanted = new Set(assignment.partitions.map(key));
     const revoked = this.#owned.filter((tp) => !wanted.has(key(tp)));
     const added = assignment.partitions.filter((tp) => !this.#owned.some((o) => key(o) === key(tp)));
+    this.#target = assignment.target;
     if (revoked.length > 0) {
       for (const tp of revoked) this.#consumer.unassign(tp.topic, tp.partition);
       await this.#writer.finish();
-      await this.#commit(revoked);
+      await this.#commitReleased(revoked);
       for (const tp of revoked) this.#tracker.forget(tp);
     }
     const positions = await this.#startPositions(added);
@@ -188,6 +199,26 @@ class MemberLoop {
       }
     }
     return positions;
+  }
+
+  /**
+   * Commit the partitions being given up before releasing them, so their next owner starts
+   * exactly after the last record written here. A commit under an epoch the broker has just
+   * moved past (another member joined meanwhile) is retried under the new one.
+   */
+  async #commitReleased(partitions: TopicPartition[]): Promise<void> {
+    for (let attempt = 0; attempt < RELEASE_COMMIT_ATTEMPTS; attempt++) {
+      const offsets = this.#tracker.uncommitted(partitions);
+      if (offsets.length === 0) return;
+      try {
+        await this.#membership.commit(offsets);
+        this.#tracker.committed(offsets);
+        return;
+      } catch (err) {
+        if (!(err instanceof BrokerError && err.code === ErrorCode.IllegalGeneration)) throw err;
+        await Promise.race([this.#membership.nextAnswer(), new Promise((resolve) => setTimeout(resolve, 200))]);
+      }
+    }
   }
 
   /** Commit what stdout has taken (of `only`, or of everything owned). */

@@ -3,7 +3,8 @@
 // poll, so assignment changes reach members without polling).
 //
 //   Heartbeat Request  => { group, memberId, memberEpoch, owned: [{topic, partition}], waitMs }
-//   Heartbeat Response => { generation, memberEpoch, assignment: [{topic, partition}] }
+//   Heartbeat Response => { generation, memberEpoch, assignment: [{topic, partition}],
+//                           target: [{topic, partition}] }   (as in JoinGroup)
 //   Errors: UnknownMemberId (the member was removed: join again)
 import { asObject, intField, stringField } from '../validate.js';
 import { topicPartitionsField, type TopicPartition } from './topic-partitions.js';
@@ -20,6 +21,7 @@ export interface HeartbeatResponse {
   generation: number;
   memberEpoch: number;
   assignment: TopicPartition[];
+  target: TopicPartition[];
 }
 
 export function parseHeartbeatRequest(value: unknown): HeartbeatRequest {

@@ -4,7 +4,9 @@
 //
 //   JoinGroup Request  => { group, topics: [pattern], clientId, pid, host, sessionTimeoutMs }
 //   JoinGroup Response => { memberId, generation, memberEpoch, assignment: [{topic, partition}],
-//                           heartbeatMs }
+//                           target: [{topic, partition}], heartbeatMs }
+//     assignment  what the member may read now
+//     target      what it will own once other members have released their part of it
 import { asObject, intField, stringArrayField, stringField } from '../validate.js';
 import type { TopicPartition } from './topic-partitions.js';
 
@@ -22,6 +24,7 @@ export interface JoinGroupResponse {
   generation: number;
   memberEpoch: number;
   assignment: TopicPartition[];
+  target: TopicPartition[];
   /** How long the broker may hold a Heartbeat before answering it. */
   heartbeatMs: number;
 }
