@@ -4,6 +4,8 @@ import { Connection } from '../client/connection.js';
 import { BrokerUnavailableError } from '../common/errors.js';
 import { launchBroker } from './broker-launcher.js';
 import type { GlobalOptions } from './global-options.js';
+import { processIo, type CliIo } from './io.js';
+import { withSpinner } from './spinner.js';
 
 const NO_LISTENER = new Set(['ENOENT', 'ECONNREFUSED']);
 
@@ -21,7 +23,8 @@ export async function tryConnect(socketPath: string): Promise<Connection | null>
   }
 }
 
-export async function connectToBroker(globals: GlobalOptions): Promise<Connection> {
+/** `io` is where the autostart spinner goes (stderr, only on a terminal). */
+export async function connectToBroker(globals: GlobalOptions, io: CliIo = processIo()): Promise<Connection> {
   const existing = await tryConnect(globals.socketPath);
   if (existing !== null) return existing;
   if (!globals.autostart) {
@@ -29,8 +32,10 @@ export async function connectToBroker(globals: GlobalOptions): Promise<Connectio
       `no broker is running on ${globals.socketPath}; start one with "spool broker start" (autostart is off)`,
     );
   }
-  await launchBroker(globals);
-  return waitForBroker(globals.socketPath, SOCKET_WAIT_MS);
+  return withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, async () => {
+    await launchBroker(globals);
+    return waitForBroker(globals.socketPath, SOCKET_WAIT_MS);
+  });
 }
 
 const SOCKET_WAIT_MS = 30_000;

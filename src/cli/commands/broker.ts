@@ -5,7 +5,7 @@ import { ExitCode } from '../../common/exit-codes.js';
 import { SpoolError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type FsyncPolicy } from '../../broker/broker-config.js';
-import { isProcessAlive, readLockPid } from '../../broker/lock-file.js';
+import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
 import { launchBroker, type LauncherMessage } from '../broker-launcher.js';
 import { tryConnect, waitForBroker } from '../broker-client.js';
 import { formatBytes, formatDuration } from '../format/human.js';
@@ -13,6 +13,7 @@ import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { parsePositiveInt } from '../options/numbers.js';
 import { subcommand } from '../program.js';
+import { withSpinner } from '../spinner.js';
 
 interface StartFlags {
   foreground?: boolean;
@@ -24,6 +25,7 @@ interface StartFlags {
 }
 
 const STOP_TIMEOUT_MS = 60_000;
+const REAP_WAIT_MS = 5_000;
 
 export function registerBroker(program: Command, io: CliIo): void {
   const broker = subcommand(program, 'broker', 'run the local broker daemon');
@@ -82,7 +84,7 @@ async function startBackground(globals: GlobalOptions, config: BrokerConfig, fla
     io.stdout.write(`broker already running (pid ${status.pid}, socket ${status.socket})\n`);
     return;
   }
-  const result = await launchBroker(globals, brokerArgs(flags));
+  const result = await withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, () => launchBroker(globals, brokerArgs(flags)));
   if (result.alreadyRunning) {
     const connection = await waitForBroker(config.socketPath, 30_000);
     connection.close();
@@ -128,11 +130,17 @@ async function stopBroker(globals: GlobalOptions, io: CliIo): Promise<void> {
     }
     process.kill(pid, 'SIGTERM');
   }
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (isProcessAlive(pid)) {
-    if (Date.now() > deadline) throw new SpoolError(`the broker (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const stopping = pid;
+  await withSpinner(io, `stopping the broker (pid ${stopping}): flush, fsync, close`, { quiet: globals.quiet, delayMs: 100 }, async () => {
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (isProcessAlive(stopping)) {
+      if (Date.now() > deadline) throw new SpoolError(`the broker (pid ${stopping}) did not stop within ${STOP_TIMEOUT_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    // It has exited; give whoever reaps it a moment, so its pid is gone when we say stopped.
+    const reapDeadline = Date.now() + REAP_WAIT_MS;
+    while (processExists(stopping) && Date.now() < reapDeadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  });
   io.stdout.write(`broker stopped (pid ${pid})\n`);
 }
 
