@@ -7,6 +7,7 @@ import { ExitCode } from '../common/exit-codes.js';
 import { SpoolError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { spoolVersion } from '../common/version.js';
+import { CompactionSchedule, describeCompaction } from '../storage/compaction/compaction-schedule.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { BrokerContext } from './broker-context.js';
@@ -47,6 +48,7 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
     const { logs, recovered } = LogManager.open({
       dataDir: config.dataDir,
       brokerDefaults: { 'max.message.bytes': String(config.maxMessageBytes) },
+      durableMetadata: config.fsync === 'always',
     });
     for (const line of recovered) {
       for (const problem of line.problems) logger.warn(`recovered ${line.topic}/${line.partition}: ${problem}`);
@@ -82,7 +84,16 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs.close();
     throw new SpoolError(`cannot listen on ${config.socketPath}: ${errorMessage(err)}`, { cause: err });
   }
-  const cleaner = new RetentionCleaner(logs, logger);
+  const compaction = new CompactionSchedule();
+  const cleaner = new RetentionCleaner(logs, logger, {
+    compact: async (topic, partition, log, signal) => {
+      const owner = logs.topic(topic);
+      if (owner === undefined) return;
+      const isCurrent = () => logs.topic(topic) === owner && owner.partitions[partition] === log;
+      const report = await compaction.runIfDue(log, owner.config, Date.now(), { signal, isCurrent });
+      if (report !== null && report.segmentsRewritten > 0) logger.info(`${topic}/${partition}: ${describeCompaction(report)}`);
+    },
+  });
   cleaner.start(config.retentionCheckMs);
   const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAllInBackground(), config.fsyncIntervalMs) : null;
   const onSignal = (signal: string) => {

@@ -9,8 +9,11 @@ import type { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/partition-log.js';
 
 export interface CleanerHooks {
-  /** Compact a partition of a `compact` topic; resolves when the pass is done. */
-  compact?: (topic: string, partition: number, log: PartitionLog) => Promise<void>;
+  /**
+   * Compact a partition of a `compact` topic; resolves when the pass is done. `signal` aborts
+   * when the cleaner stops, so a long pass ends at its next slice instead of holding up shutdown.
+   */
+  compact?: (topic: string, partition: number, log: PartitionLog, signal: AbortSignal) => Promise<void>;
 }
 
 export class RetentionCleaner {
@@ -21,6 +24,7 @@ export class RetentionCleaner {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #stopped = false;
+  readonly #stopping = new AbortController();
 
   constructor(logs: LogManager, logger: Logger, hooks: CleanerHooks = {}, now: () => number = Date.now) {
     this.#logs = logs;
@@ -41,6 +45,7 @@ export class RetentionCleaner {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     if (this.#timer !== null) clearInterval(this.#timer);
     await this.#running;
   }
@@ -52,7 +57,7 @@ export class RetentionCleaner {
         try {
           if (log.rollIfAged()) this.#logger.info(`${topic.name}/${partition}: rolled (segment.ms ${topic.config.segmentMs})`);
           if (topic.config.cleanupPolicy !== 'compact') this.#applyRetention(topic.name, partition, log, topic.config.retentionMs, topic.config.retentionBytes);
-          if (topic.config.cleanupPolicy !== 'delete' && this.#hooks.compact !== undefined) await this.#hooks.compact(topic.name, partition, log);
+          if (topic.config.cleanupPolicy !== 'delete' && this.#hooks.compact !== undefined) await this.#hooks.compact(topic.name, partition, log, this.#stopping.signal);
         } catch (err) {
           this.#logger.error(`${topic.name}/${partition}: cleaner failed: ${err instanceof Error ? err.message : String(err)}`);
         }
