@@ -29,7 +29,6 @@ export class OffsetIndex {
   readonly #offsetFloorBySegment: Statement<[number, number, number]>;
   readonly #offsetLastBySegment: Statement<[number, number]>;
   readonly #offsetDeleteFromPosition: Statement<[number, number, number]>;
-  readonly #offsetDeleteBySegment: Statement<[number, number]>;
   readonly #offsetDeleteRange: Statement<[number, number, number]>;
   readonly #offsetDeleteByPartition: Statement<[number]>;
   readonly #timeInsert: Statement<[number, number, number]>;
@@ -56,7 +55,6 @@ export class OffsetIndex {
     this.#offsetDeleteFromPosition = db.prepare(
       'DELETE FROM offset_index WHERE partition_id = ? AND segment_base = ? AND position >= ?',
     );
-    this.#offsetDeleteBySegment = db.prepare('DELETE FROM offset_index WHERE partition_id = ? AND segment_base = ?');
     this.#offsetDeleteRange = db.prepare('DELETE FROM offset_index WHERE partition_id = ? AND offset >= ? AND offset < ?');
     this.#offsetDeleteByPartition = db.prepare('DELETE FROM offset_index WHERE partition_id = ?');
     this.#timeInsert = db.prepare('INSERT OR REPLACE INTO time_index (partition_id, offset, timestamp) VALUES (?, ?, ?)');
@@ -123,9 +121,13 @@ export class OffsetIndex {
     this.#timeDeleteRange.run(partitionId, nextOffset, endOffset);
   }
 
-  /** Drop the index rows of the offsets [segmentBase, endOffset) of a segment (gone or rebuilt). */
+  /**
+   * Drop the index rows of the offsets [segmentBase, endOffset) of a segment (gone or rebuilt).
+   * By offset range, the primary key: segment_base has no index, and a delete by it would scan
+   * every row of the partition (a stall on every retention delete).
+   */
   dropSegmentRows(partitionId: number, segmentBase: number, endOffset: number): void {
-    this.#offsetDeleteBySegment.run(partitionId, segmentBase);
+    this.#offsetDeleteRange.run(partitionId, segmentBase, endOffset);
     this.#timeDeleteRange.run(partitionId, segmentBase, endOffset);
   }
 

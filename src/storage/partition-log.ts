@@ -4,7 +4,7 @@
 // rows are trimmed or rebuilt to match them (see recover-partition.ts).
 //
 // Single-threaded: every method runs on the broker's event loop, one at a time.
-import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, renameSync, rm, rmSync, statSync } from 'node:fs';
 import { CorruptBatchError, OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
 import {
@@ -247,11 +247,15 @@ export class PartitionLog {
     for (const row of indexRows) this.#index.add(this.partitionId, segment.baseOffset, row.offset, row.position, row.maxBefore);
   }
 
-  /** Close the active segment and start a new one at the log end offset. */
+  /**
+   * Close the active segment and start a new one at the log end offset. The closed segment is
+   * fsynced on the thread pool: an fsync of up to segment.bytes on the event loop would stall
+   * every producer and consumer for its duration.
+   */
   roll(): void {
     const old = this.#active;
     if (old.sizeBytes === 0) return;
-    old.flush();
+    old.flushInBackground();
     this.#index.segmentSave(this.partitionId, {
       baseOffset: old.baseOffset,
       nextOffset: old.nextOffset,
@@ -433,7 +437,8 @@ export class PartitionLog {
       if (this.#openReader === s) this.#openReader = null;
       if (this.#readHint?.segment === s) this.#readHint = null;
       s.close();
-      rmSync(s.path, { force: true });
+      // Off the event loop: freeing a big file's pages can take tens of milliseconds.
+      rm(s.path, { force: true }, () => {});
     }
     return doomed.length;
   }
