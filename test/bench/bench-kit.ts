@@ -19,36 +19,50 @@ export interface BenchBroker {
   dataDir: string;
   pid: number;
   env: NodeJS.ProcessEnv;
+  /** Stop it and remove its data dir. */
   stop(): void;
+  /** Stop it, keeping the data (to write logs directly), then start it again with restart(). */
+  stopOnly(): void;
+  restart(): void;
   peakRssBytes(): number;
+}
+
+function launch(env: NodeJS.ProcessEnv, extraArgs: string[]): number {
+  const out = spawnSync(process.execPath, [SPOOL_BIN, 'broker', 'start', ...extraArgs], { env, encoding: 'utf8' });
+  const match = /pid (\d+)/.exec(out.stdout);
+  if (out.status !== 0 || match === null) throw new Error(`broker did not start: ${out.stderr}`);
+  return Number(match[1]);
 }
 
 export function startBroker(extraArgs: string[] = []): BenchBroker {
   const dataDir = mkdtempSync(join(tmpdir(), 'spb-'));
   const env = { ...process.env, SPOOL_HOME: dataDir, SPOOL_AUTOSTART: '0' };
-  const out = spawnSync(process.execPath, [SPOOL_BIN, 'broker', 'start', ...extraArgs], { env, encoding: 'utf8' });
-  const match = /pid (\d+)/.exec(out.stdout);
-  if (out.status !== 0 || match === null) throw new Error(`broker did not start: ${out.stderr}`);
-  const pid = Number(match[1]);
-  return {
+  const broker: BenchBroker = {
     dataDir,
-    pid,
+    pid: launch(env, extraArgs),
     env,
-    stop() {
+    stopOnly() {
       spawnSync(process.execPath, [SPOOL_BIN, 'broker', 'stop'], { env });
       try {
-        process.kill(pid, 'SIGKILL');
+        process.kill(broker.pid, 'SIGKILL');
       } catch {
         // already gone
       }
+    },
+    restart() {
+      broker.pid = launch(env, extraArgs);
+    },
+    stop() {
+      broker.stopOnly();
       rmSync(dataDir, { recursive: true, force: true });
     },
     peakRssBytes() {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${broker.pid}/status`, 'utf8');
       const kb = /VmHWM:\s+(\d+) kB/.exec(status);
       return kb === null ? NaN : Number(kb[1]) * 1024;
     },
   };
+  return broker;
 }
 
 /** Run `spool ARGS` to completion; resolves with the wall time in ms. */
