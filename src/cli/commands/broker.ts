@@ -28,7 +28,10 @@ const STOP_TIMEOUT_MS = 60_000;
 const REAP_WAIT_MS = 5_000;
 
 export function registerBroker(program: Command, io: CliIo): void {
-  const broker = subcommand(program, 'broker', 'run the local broker daemon');
+  const broker = subcommand(program, 'broker', 'run the local broker daemon').addHelpText(
+    'after',
+    '\nExamples:\n  spool broker start\n  spool broker status --json\n  spool broker stop\n\nClient commands start a broker by themselves unless --no-autostart or SPOOL_AUTOSTART=0.\n',
+  );
 
   subcommand(broker, 'start', 'start the broker in the background and wait until it accepts connections')
     .option('--foreground', 'stay attached and log to stderr')

@@ -35,7 +35,10 @@ function checkGroupName(name: string): string {
 }
 
 export function registerGroup(program: Command, io: CliIo): void {
-  const group = subcommand(program, 'group', 'list, describe, reset and delete consumer groups');
+  const group = subcommand(program, 'group', 'list, describe, reset and delete consumer groups').addHelpText(
+    'after',
+    '\nExamples:\n  spool group list\n  spool group describe workers --watch\n  spool group reset workers --topic logs --to-earliest --execute\n\nMembers join with `spool consume TOPIC -g GROUP`.\n',
+  );
 
   subcommand(group, 'list', 'list groups with state, members, topics and lag')
     .option('--json', 'print JSON')

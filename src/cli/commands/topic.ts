@@ -31,7 +31,10 @@ function say(io: CliIo, globals: GlobalOptions, line: string): void {
 }
 
 export function registerTopic(program: Command, io: CliIo): void {
-  const topic = subcommand(program, 'topic', 'create, list, describe, alter and delete topics');
+  const topic = subcommand(program, 'topic', 'create, list, describe, alter, trim and delete topics').addHelpText(
+    'after',
+    '\nExamples:\n  spool topic create logs -p 3 --config retention.ms=86400000\n  spool topic list\n  spool topic describe logs --json\n  spool topic trim logs --before @7d\n',
+  );
 
   subcommand(topic, 'create', 'create a topic')
     .argument('<name>', 'topic name: 1-249 of A-Z a-z 0-9 . _ -')
