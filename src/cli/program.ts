@@ -2,10 +2,13 @@
 import { Command } from 'commander';
 import { spoolVersion } from '../common/version.js';
 import { registerBroker } from './commands/broker.js';
+import { registerCompletion } from './commands/completion.js';
 import { registerConsume } from './commands/consume.js';
 import { registerDump } from './commands/dump.js';
 import { registerGroup } from './commands/group.js';
 import { registerProduce } from './commands/produce.js';
+import { registerTail } from './commands/tail.js';
+import { registerTop } from './commands/top.js';
 import { registerTopic } from './commands/topic.js';
 import { registerVerify } from './commands/verify.js';
 import { addGlobalOptions } from './global-options.js';
@@ -30,9 +33,12 @@ export function createProgram(io: CliIo): Command {
   addGlobalOptions(program);
   registerProduce(program, io);
   registerConsume(program, io);
+  registerTail(program, io);
   registerTopic(program, io);
   registerGroup(program, io);
+  registerTop(program, io);
   registerBroker(program, io);
+  registerCompletion(program, io);
   registerVerify(program, io);
   registerDump(program, io);
   program.addHelpText(

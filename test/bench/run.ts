@@ -3,13 +3,17 @@ import { rmSync } from 'node:fs';
 import { printTable, scratchDir } from './bench-kit.js';
 import { benchCleanerImpact, benchCompaction } from './compaction.js';
 import { benchGroups } from './groups.js';
+import { benchLatency } from './latency.js';
 import { benchSeek } from './seek.js';
+import { benchTailTty } from './tail-tty.js';
 import { benchThroughput } from './throughput.js';
 
 const scratch = scratchDir();
 try {
   printTable('Throughput (whole commands, median of 3)', await benchThroughput(scratch));
   printTable('Consumer groups', await benchGroups(scratch));
+  printTable('End-to-end latency: produce --linger-ms 0 at 10,000 records/s into a following tail', await benchLatency());
+  printTable('spool tail on a terminal at 20,000 records/s for 60 s', await benchTailTty());
   printTable('Compaction', await benchCompaction(scratch));
   printTable('Retention and compaction must not stall producers', await benchCleanerImpact(scratch));
   printTable('Seek stays flat as the log grows', await benchSeek());

@@ -1,0 +1,133 @@
+// spool tail: the last N records across partitions (last-records.ts), then follow (follow.ts)
+// until Ctrl-C. Into a pipe or file it prints exactly what `consume -f FMT` prints for those
+// records, each record flushed at once; on a terminal it shows the live view (ui/tail-view.tsx),
+// or with --no-follow the same rows printed once.
+import { Admin } from '../../client/admin.js';
+import type { Connection } from '../../client/connection.js';
+import { ErrorCode } from '../../common/error-codes.js';
+import { BrokerError } from '../../common/errors.js';
+import type { TopicMetadata } from '../../protocol/messages/metadata.js';
+import { liveViewEnabled } from '../../ui/render-live.js';
+import { connectToBroker } from '../broker-client.js';
+import { RecordWriter } from '../consume/record-writer.js';
+import type { RecordFilter } from '../format/record-filter.js';
+import type { RecordFormatter } from '../format/record-format.js';
+import type { GlobalOptions } from '../global-options.js';
+import { writeOut, type CliIo } from '../io.js';
+import { OutputBuffer } from '../output-buffer.js';
+import { Follower } from './follow.js';
+import { readLastRecords, type MergedHistory, type TailStart } from './last-records.js';
+
+export interface TailSettings {
+  /** Topic names and glob patterns, as given. */
+  patterns: string[];
+  /** How many records before following (-n). */
+  count: number;
+  follow: boolean;
+  /** The -f format (`value` unless given). */
+  format: RecordFormatter;
+  /** The -f format when one was given: the live view then shows its output instead of columns. */
+  explicitFormat: RecordFormatter | null;
+  filter: RecordFilter | null;
+}
+
+export interface TailContext {
+  connection: Connection;
+  admin: Admin;
+  topics: TopicMetadata[];
+  start: TailStart;
+  signal: AbortSignal;
+}
+
+export async function runTail(globals: GlobalOptions, settings: TailSettings, io: CliIo): Promise<void> {
+  const connection = await connectToBroker(globals, io);
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const admin = new Admin(connection);
+    const topics = await matchTopics(admin, settings.patterns);
+    const start = await readLastRecords(connection, admin, topics, settings.count, abort.signal);
+    const context = { connection, admin, topics, start, signal: abort.signal };
+    if (liveViewEnabled(io)) {
+      const { tailLive } = await import('./tail-live.js');
+      await tailLive(context, settings, io);
+    } else {
+      await tailPlain(context, settings, io, globals.quiet);
+    }
+  } catch (err) {
+    if (!abort.signal.aborted) throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    connection.close();
+  }
+}
+
+/** The topics matching the arguments; a plain name that does not exist is an error. */
+export async function matchTopics(admin: Admin, patterns: readonly string[]): Promise<TopicMetadata[]> {
+  const metadata = await admin.metadata({ topics: [...patterns] });
+  const missing = metadata.missing[0];
+  if (missing !== undefined) {
+    throw new BrokerError(
+      ErrorCode.UnknownTopicOrPartition,
+      `topic "${missing}" does not exist (spool topic list shows the topics; a pattern such as '${missing}*' also waits for topics created later)`,
+    );
+  }
+  return [...metadata.topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Into a pipe: the history, then every new record flushed at once, as `consume -f FMT` prints them. */
+async function tailPlain(context: TailContext, settings: TailSettings, io: CliIo, quiet: boolean): Promise<void> {
+  const { start, signal } = context;
+  const writer = new RecordWriter(io.stdout, { format: settings.format, filter: settings.filter, count: null, untilTimestamp: null, flushEachRecord: true });
+  await writeHistory(start.history, settings, io, () => writer.closed);
+  if (settings.follow && !writer.closed && !signal.aborted) {
+    if (context.topics.length === 0 && !quiet) {
+      io.stderr.write(`spool: no topic matches ${settings.patterns.map((p) => `"${p}"`).join(' ')} yet; waiting for one (Ctrl-C stops)\n`);
+    }
+    const warned = new Set<string>();
+    const follower = new Follower({
+      connection: context.connection,
+      admin: context.admin,
+      patterns: settings.patterns,
+      start: start.ends,
+      onData: async (data) => {
+        await writer.writePartition(data);
+      },
+      done: () => writer.done,
+      onOffsetReset: (topic, partition, from, to) => {
+        const key = `${topic}/${partition}`;
+        if (quiet || warned.has(key) || to < from) return;
+        warned.add(key);
+        io.stderr.write(`spool: ${key}: offset ${from} is no longer in the log (retention or trim); continuing from ${to}\n`);
+      },
+    });
+    try {
+      await follower.run(signal);
+    } catch (err) {
+      if (!signal.aborted) throw err;
+    }
+  }
+  await writer.finish();
+}
+
+const HISTORY_FLUSH_BYTES = 1 << 20;
+
+/** The history in merged order, formatted and filtered as `consume` does. */
+async function writeHistory(history: MergedHistory, settings: TailSettings, io: CliIo, closed: () => boolean): Promise<void> {
+  const out = new OutputBuffer();
+  const flush = async () => {
+    if (out.length === 0 || closed()) return;
+    await writeOut(io.stdout, out.take())?.catch(() => undefined); // a closed pipe shows in closed()
+  };
+  for (const walker of history.records()) {
+    const cursor = walker.cursor;
+    if (settings.filter !== null && !settings.filter(cursor)) continue;
+    settings.format(cursor, walker.topic, walker.partition, out);
+    if (out.length >= HISTORY_FLUSH_BYTES) await flush();
+    if (closed()) return;
+  }
+  await flush();
+}

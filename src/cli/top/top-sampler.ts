@@ -1,0 +1,94 @@
+// What `spool top` shows: per topic the records and bytes per second in (appended) and out
+// (served to fetches), size and end offsets; per group its state, members and lag; and the
+// broker. Rates come from two readings of the broker's traffic counters (DescribeTopics counts
+// since the broker started): the sampler keeps the previous reading and divides the difference
+// by the time between them. The first reading has no rates (null).
+import type { Admin } from '../../client/admin.js';
+import type { GroupSummary } from '../../protocol/messages/group-admin.js';
+import type { TopicDescription, TopicTrafficDescription } from '../../protocol/messages/describe-topics.js';
+
+export interface TopicRates {
+  messagesInPerSec: number;
+  messagesOutPerSec: number;
+  bytesInPerSec: number;
+  bytesOutPerSec: number;
+}
+
+export interface TopTopic {
+  name: string;
+  partitions: number;
+  /** Records in the log now (end minus start offsets). */
+  messages: number;
+  bytes: number;
+  /** Log end offset of each partition, by partition number. */
+  endOffsets: number[];
+  /** Since the last reading; null on the first. */
+  rates: TopicRates | null;
+  /** Counters since the broker started. */
+  traffic: TopicTrafficDescription;
+}
+
+export interface TopSnapshot {
+  timestampMs: number;
+  /** Time the rates are measured over; null on the first reading. */
+  intervalMs: number | null;
+  broker: { pid: number; uptimeMs: number; version: string; topics: number; bytes: number };
+  topics: TopTopic[];
+  groups: GroupSummary[];
+}
+
+export class TopSampler {
+  readonly #admin: Admin;
+  readonly #now: () => number;
+  #previous: { atMs: number; traffic: Map<string, TopicTrafficDescription> } | null = null;
+
+  constructor(admin: Admin, now: () => number = () => performance.now()) {
+    this.#admin = admin;
+    this.#now = now;
+  }
+
+  async sample(): Promise<TopSnapshot> {
+    const [status, descriptions, groups] = await Promise.all([this.#admin.brokerStatus(), this.#admin.describeTopics(), this.#admin.listGroups()]);
+    const atMs = this.#now();
+    const previous = this.#previous;
+    const intervalMs = previous === null ? null : atMs - previous.atMs;
+    this.#previous = { atMs, traffic: new Map(descriptions.map((d) => [d.name, d.traffic])) };
+    return {
+      timestampMs: Date.now(),
+      intervalMs,
+      broker: { pid: status.pid, uptimeMs: status.uptimeMs, version: status.version, topics: status.topics, bytes: status.bytes },
+      topics: descriptions.map((d) => topTopic(d, intervalMs === null ? null : (previous?.traffic.get(d.name) ?? ZERO_TRAFFIC), intervalMs)).sort(byName),
+      groups: [...groups].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0)),
+    };
+  }
+}
+
+const ZERO_TRAFFIC: TopicTrafficDescription = { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 };
+
+function topTopic(d: TopicDescription, before: TopicTrafficDescription | null, intervalMs: number | null): TopTopic {
+  const partitions = [...d.partitions].sort((a, b) => a.partition - b.partition);
+  return {
+    name: d.name,
+    partitions: partitions.length,
+    messages: partitions.reduce((n, p) => n + (p.logEndOffset - p.logStartOffset), 0),
+    bytes: partitions.reduce((n, p) => n + p.bytes, 0),
+    endOffsets: partitions.map((p) => p.logEndOffset),
+    rates: before === null || intervalMs === null || intervalMs <= 0 ? null : rates(before, d.traffic, intervalMs),
+    traffic: { ...d.traffic },
+  };
+}
+
+function rates(before: TopicTrafficDescription, after: TopicTrafficDescription, intervalMs: number): TopicRates {
+  // Counters restart with the broker: a drop means a restart, and the new count is the delta.
+  const per = (a: number, b: number) => ((b >= a ? b - a : b) * 1000) / intervalMs;
+  return {
+    messagesInPerSec: per(before.messagesIn, after.messagesIn),
+    messagesOutPerSec: per(before.messagesOut, after.messagesOut),
+    bytesInPerSec: per(before.bytesIn, after.bytesIn),
+    bytesOutPerSec: per(before.bytesOut, after.bytesOut),
+  };
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

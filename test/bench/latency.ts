@@ -1,0 +1,123 @@
+// End-to-end latency: `spool produce lat --linger-ms 0` fed 10,000 lines a second for 10 s, and
+// `spool tail lat -n 0 -f '%s\n'` into a pipe. Each line is its own send time (epoch ms with
+// microseconds, performance.timeOrigin + performance.now()) taken as this process writes it to
+// produce's stdin; this same process reads tail's stdout, so one clock measures print time minus
+// send time for every record. Percentiles over the 100,000 records.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { SPOOL_BIN, percentile, startBroker, type Row } from './bench-kit.js';
+
+const RATE_PER_SEC = 10_000;
+const DURATION_MS = 10_000;
+const TOTAL = (RATE_PER_SEC * DURATION_MS) / 1000;
+
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export async function benchLatency(): Promise<Row[]> {
+  const broker = startBroker();
+  const children: ChildProcess[] = [];
+  try {
+    spawnSync(process.execPath, [SPOOL_BIN, 'topic', 'create', 'lat'], { env: broker.env });
+    const tail = spawn(process.execPath, [SPOOL_BIN, 'tail', 'lat', '-n', '0', '-f', '%s\\n'], { env: broker.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(tail);
+    const latencies = new Float64Array(TOTAL);
+    let received = 0;
+    let warm = false;
+    let pending = '';
+    let onProgress: () => void = () => undefined;
+    tail.stdout!.setEncoding('latin1');
+    tail.stdout!.on('data', (chunk: string) => {
+      const at = nowMs();
+      pending += chunk;
+      let nl = pending.indexOf('\n');
+      while (nl >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line === 'warm-up') warm = true;
+        else if (received < TOTAL) latencies[received++] = at - Number(line);
+        nl = pending.indexOf('\n');
+      }
+      onProgress();
+    });
+    const produce = spawn(process.execPath, [SPOOL_BIN, 'produce', 'lat', '--linger-ms', '0', '--quiet'], { env: broker.env, stdio: ['pipe', 'ignore', 'inherit'] });
+    children.push(produce);
+    // Until tail prints the warm-up line, it may not be following yet.
+    const warmDeadline = Date.now() + 15_000;
+    while (!warm) {
+      if (Date.now() > warmDeadline) throw new Error('tail printed nothing within 15 s');
+      produce.stdin!.write('warm-up\n');
+      await new Promise<void>((resolve) => {
+        onProgress = resolve;
+        setTimeout(resolve, 200);
+      });
+    }
+    const cpuBefore = [tail, produce].map((c) => cpuTicks(c.pid!)).concat(cpuTicks(broker.pid));
+    const sendStarted = performance.now();
+    await sendPaced(produce);
+    const cpuAfter = [tail, produce].map((c) => cpuTicks(c.pid!)).concat(cpuTicks(broker.pid));
+    const sendMs = performance.now() - sendStarted;
+    const cpu = cpuAfter.map((after, i) => `${Math.round(((after - cpuBefore[i]!) * 10 * 100) / sendMs)}%`);
+    produce.stdin!.end();
+    const deadline = Date.now() + 30_000;
+    while (received < TOTAL && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        onProgress = resolve;
+        setTimeout(resolve, 500);
+      });
+    }
+    const sorted = Array.from(latencies.subarray(0, received)).sort((a, b) => a - b);
+    const ms = (v: number) => `${v.toFixed(2)} ms`;
+    const note = `${received.toLocaleString('en-US')} of ${TOTAL.toLocaleString('en-US')} records, ${RATE_PER_SEC.toLocaleString('en-US')}/s for ${DURATION_MS / 1000} s, tail into a pipe`;
+    return [
+      { name: 'send-to-print latency p50', figure: ms(percentile(sorted, 50)), target: '-', note },
+      { name: 'send-to-print latency p99', figure: ms(percentile(sorted, 99)), target: '<= 3 ms' },
+      { name: 'send-to-print latency p99.9', figure: ms(percentile(sorted, 99.9)), target: '<= 10 ms' },
+      { name: 'send-to-print latency max', figure: ms(sorted[sorted.length - 1] ?? NaN), target: '-', note: `CPU while sending: tail ${cpu[0]}, produce ${cpu[1]}, broker ${cpu[2]} of a core` },
+    ];
+  } finally {
+    for (const child of children) await stop(child);
+    broker.stop();
+  }
+}
+
+/** SIGINT (tail and produce end cleanly on it), then SIGKILL if it lingers; by pid. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  signal(child, 'SIGINT');
+  const timer = setTimeout(() => signal(child, 'SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function signal(child: ChildProcess, name: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(child.pid!, name);
+  } catch {
+    // exited meanwhile
+  }
+}
+
+/** User plus system CPU time of a process, in clock ticks (1/100 s). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Write TOTAL lines at RATE_PER_SEC, each stamped with the time it is written. */
+async function sendPaced(produce: ChildProcess): Promise<void> {
+  const stdin = produce.stdin!;
+  const started = performance.now();
+  let sent = 0;
+  while (sent < TOTAL) {
+    const due = Math.min(TOTAL, Math.floor(((performance.now() - started) * RATE_PER_SEC) / 1000));
+    let text = '';
+    for (; sent < due; sent++) text += `${nowMs().toFixed(3)}\n`;
+    if (text !== '' && !stdin.write(text)) await new Promise((resolve) => stdin.once('drain', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}

@@ -1,0 +1,53 @@
+// The spool top dashboard with ink-testing-library: one snapshot in, tables out.
+import assert from 'node:assert/strict';
+import { afterEach, describe, test } from 'node:test';
+import { Chalk } from 'chalk';
+import { cleanup, render } from 'ink-testing-library';
+import { makePalette } from '../../../src/cli/colors.js';
+import type { TopSnapshot } from '../../../src/cli/top/top-sampler.js';
+import { topJson } from '../../../src/cli/top/top-tables.js';
+import { TopPanel } from '../../../src/ui/top-view.js';
+
+const PALETTE = makePalette(new Chalk({ level: 0 }));
+
+const SNAPSHOT: TopSnapshot = {
+  timestampMs: Date.now(),
+  intervalMs: 1000,
+  broker: { pid: 4242, uptimeMs: 3_723_000, version: '0.1.0', topics: 2, bytes: 3 * 1024 * 1024 },
+  topics: [
+    {
+      name: 'logs',
+      partitions: 6,
+      messages: 1_234_567,
+      bytes: 2 * 1024 * 1024,
+      endOffsets: [100, 200, 300, 400, 500, 600],
+      rates: { messagesInPerSec: 20_113.4, messagesOutPerSec: 19_990, bytesInPerSec: 2_048_000, bytesOutPerSec: 1_024 },
+      traffic: { messagesIn: 1, bytesIn: 2, messagesOut: 3, bytesOut: 4 },
+    },
+    { name: 'quiet', partitions: 1, messages: 3, bytes: 210, endOffsets: [3], rates: null, traffic: { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 } },
+  ],
+  groups: [{ group: 'workers', state: 'stable', members: 3, topics: ['logs'], lag: 1500 }],
+};
+
+afterEach(() => cleanup());
+
+describe('ui > top view', () => {
+  test('the broker, a topics table and a groups table', () => {
+    const frame = render(<TopPanel snapshot={SNAPSHOT} palette={PALETTE} />).lastFrame() ?? '';
+    assert.match(frame, /broker pid 4242, up 1h 2m, 2 topics, 3\.0 MiB on disk/);
+    assert.match(frame, /TOPIC +PARTS +IN REC\/S +OUT REC\/S +IN B\/S +OUT B\/S +MESSAGES +SIZE +END OFFSETS/);
+    assert.match(frame, /logs +6 +20,113 +19,990 +2\.0 MiB +1\.0 KiB +1,234,567 +2\.0 MiB +100 200 300 400 \+2 more/);
+    assert.match(frame, /quiet +1 +- +- +- +- +3 +210 B +3/);
+    assert.match(frame, /GROUP +STATE +MEMBERS +TOPICS +LAG/);
+    assert.match(frame, /workers +stable +3 +logs +1,500/);
+    for (const line of frame.split('\n')) assert.ok(line.length <= 100, line);
+  });
+
+  test('the JSON snapshot has numbers as numbers and null rates before a second reading', () => {
+    const json = topJson(SNAPSHOT) as { topics: Array<Record<string, unknown>>; groups: unknown[] };
+    assert.equal(json.topics[0]!.messagesInPerSec, 20113.4);
+    assert.deepEqual(json.topics[0]!.endOffsets, [100, 200, 300, 400, 500, 600]);
+    assert.equal(json.topics[1]!.messagesInPerSec, null);
+    assert.deepEqual(json.groups, [{ group: 'workers', state: 'stable', members: 3, topics: ['logs'], lag: 1500 }]);
+  });
+});
