@@ -21,6 +21,8 @@ import { RetentionCleaner } from './retention-cleaner.js';
 import { TopicStats } from './topic-stats.js';
 import { BrokerServer } from './server.js';
 
+const INDEX_FLUSH_MS = 1000;
+
 /** Thrown when another live broker holds the data directory; `broker start` treats it as success. */
 export class BrokerAlreadyRunningError extends SpoolError {
   readonly ownerPid: number;
@@ -49,6 +51,7 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
       dataDir: config.dataDir,
       brokerDefaults: { 'max.message.bytes': String(config.maxMessageBytes) },
       durableMetadata: config.fsync === 'always',
+      bufferIndexRows: true,
     });
     for (const line of recovered) {
       for (const problem of line.problems) logger.warn(`recovered ${line.topic}/${line.partition}: ${problem}`);
@@ -96,6 +99,8 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   });
   cleaner.start(config.retentionCheckMs);
   const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAllInBackground(), config.fsyncIntervalMs) : null;
+  // Index rows wait in memory to be written in bulk (storage/offset-index.ts); at most a second.
+  const indexTimer = setInterval(() => logs.index.flushPending(), INDEX_FLUSH_MS);
   const onSignal = (signal: string) => {
     logger.info(`${signal} received, stopping`);
     stop();
@@ -109,6 +114,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
   if (fsyncTimer !== null) clearInterval(fsyncTimer);
+  clearInterval(indexTimer);
   await cleaner.stop();
   ctx.parked.wakeAll();
   groups.close();

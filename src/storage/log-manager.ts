@@ -26,6 +26,8 @@ export interface LogManagerOptions {
   now?: () => number;
   /** Make metadata durable against power loss too: SQLite synchronous=FULL, fsynced directories. */
   durableMetadata?: boolean;
+  /** Write index rows in bulk (see OffsetIndex); the owner calls index.flushPending() regularly. */
+  bufferIndexRows?: boolean;
 }
 
 export interface Topic {
@@ -60,7 +62,7 @@ export class LogManager {
     this.dataDir = options.dataDir;
     this.db = db;
     this.catalog = new Catalog(db);
-    this.index = new OffsetIndex(db);
+    this.index = new OffsetIndex(db, { bufferRows: options.bufferIndexRows ?? false });
     this.brokerDefaults = options.brokerDefaults ?? {};
     this.#now = options.now ?? Date.now;
     this.#durableMetadata = options.durableMetadata ?? false;
@@ -224,6 +226,7 @@ export class LogManager {
   }
 
   close(): void {
+    this.index.flushPending();
     for (const topic of this.#topics.values()) for (const log of topic.partitions) log.close();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
     this.db.close();

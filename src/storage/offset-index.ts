@@ -2,6 +2,12 @@
 // rows are derived data: recovery deletes and rebuilds them from the segment files whenever they
 // disagree. Rows are sparse, one per ~4 KiB of log (Kafka's index.interval.bytes) plus the first
 // batch of every segment, so a floor lookup inside a segment always finds a row.
+//
+// With `bufferRows` (the broker's setting) new rows wait in memory and are written together, in
+// one transaction, when enough have come, when flushPending() is called (the broker does every
+// second), or before any other use of the tables. One row per commit would write pages to the WAL so often that SQLite's checkpoints
+// (an fsync on the event loop) came every few seconds and stalled every client for milliseconds.
+// Rows lost in a crash are rebuilt by recovery like any other missing row.
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 
@@ -24,7 +30,21 @@ export interface SegmentRow {
   maxTimestamp: number | null;
 }
 
+/** Rows held before a write is forced. */
+const MAX_PENDING_ROWS = 512;
+
+interface PendingRow {
+  partitionId: number;
+  segmentBase: number;
+  offset: number;
+  position: number;
+  maxTimestampBefore: number;
+}
+
 export class OffsetIndex {
+  readonly #db: SqliteDatabase;
+  readonly #maxPendingRows: number;
+  #pending: PendingRow[] = [];
   readonly #offsetInsert: Statement<[number, number, number, number]>;
   readonly #offsetFloorBySegment: Statement<[number, number, number]>;
   readonly #offsetLastBySegment: Statement<[number, number]>;
@@ -41,7 +61,9 @@ export class OffsetIndex {
   readonly #segmentDelete: Statement<[number, number]>;
   readonly #segmentDeleteByPartition: Statement<[number]>;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, options: { bufferRows?: boolean } = {}) {
+    this.#db = db;
+    this.#maxPendingRows = options.bufferRows ? MAX_PENDING_ROWS : 1;
     this.#offsetInsert = db.prepare(
       'INSERT OR REPLACE INTO offset_index (partition_id, offset, segment_base, position) VALUES (?, ?, ?, ?)',
     );
@@ -82,25 +104,42 @@ export class OffsetIndex {
 
   /** Index the batch starting at `offset`, `position` bytes into segment `segmentBase`. */
   add(partitionId: number, segmentBase: number, offset: number, position: number, maxTimestampBefore: number): void {
-    this.#offsetInsert.run(partitionId, offset, segmentBase, position);
-    this.#timeInsert.run(partitionId, offset, maxTimestampBefore);
+    this.#pending.push({ partitionId, segmentBase, offset, position, maxTimestampBefore });
+    if (this.#pending.length >= this.#maxPendingRows) this.flushPending();
+  }
+
+  /** Write the rows held in memory, in one transaction. */
+  flushPending(): void {
+    if (this.#pending.length === 0) return;
+    const rows = this.#pending;
+    this.#pending = [];
+    this.#db.transaction(() => {
+      for (const r of rows) {
+        this.#offsetInsert.run(r.partitionId, r.offset, r.segmentBase, r.position);
+        this.#timeInsert.run(r.partitionId, r.offset, r.maxTimestampBefore);
+      }
+    })();
   }
 
   /** The last indexed batch at or below `offset` inside the segment starting at `segmentBase`. */
   floor(partitionId: number, segmentBase: number, offset: number): IndexEntry | undefined {
+    this.flushPending();
     return this.#offsetFloorBySegment.get(partitionId, segmentBase, offset) as IndexEntry | undefined;
   }
 
   lastInSegment(partitionId: number, segmentBase: number): IndexEntry | undefined {
+    this.flushPending();
     return this.#offsetLastBySegment.get(partitionId, segmentBase) as IndexEntry | undefined;
   }
 
   /** The time index row with the largest offset whose "max timestamp before" is below `timestamp`. */
   lastBeforeTimestamp(partitionId: number, timestamp: number): TimeIndexEntry | undefined {
+    this.flushPending();
     return this.#timeLastBelow.get(partitionId, timestamp) as TimeIndexEntry | undefined;
   }
 
   timeFloor(partitionId: number, offset: number): TimeIndexEntry | undefined {
+    this.flushPending();
     return this.#timeFloorByOffset.get(partitionId, offset) as TimeIndexEntry | undefined;
   }
 
@@ -116,6 +155,7 @@ export class OffsetIndex {
     nextOffset: number,
     endOffset: number = Number.MAX_SAFE_INTEGER,
   ): void {
+    this.flushPending();
     this.#offsetDeleteFromPosition.run(partitionId, segmentBase, position);
     this.#offsetDeleteRange.run(partitionId, nextOffset, endOffset);
     this.#timeDeleteRange.run(partitionId, nextOffset, endOffset);
@@ -127,6 +167,7 @@ export class OffsetIndex {
    * every row of the partition (a stall on every retention delete).
    */
   dropSegmentRows(partitionId: number, segmentBase: number, endOffset: number): void {
+    this.flushPending();
     this.#offsetDeleteRange.run(partitionId, segmentBase, endOffset);
     this.#timeDeleteRange.run(partitionId, segmentBase, endOffset);
   }
@@ -138,21 +179,25 @@ export class OffsetIndex {
   }
 
   dropPartition(partitionId: number): void {
+    this.flushPending();
     this.#offsetDeleteByPartition.run(partitionId);
     this.#timeDeleteByPartition.run(partitionId);
     this.#segmentDeleteByPartition.run(partitionId);
   }
 
   segments(partitionId: number): SegmentRow[] {
+    this.flushPending();
     return this.#segmentSelectByPartition.all(partitionId) as SegmentRow[];
   }
 
   /** Forget a segment's stats row and keep its index rows (it is the active segment again). */
   segmentForget(partitionId: number, segmentBase: number): void {
+    this.flushPending();
     this.#segmentDelete.run(partitionId, segmentBase);
   }
 
   segmentSave(partitionId: number, row: SegmentRow): void {
+    this.flushPending();
     this.#segmentUpsert.run(partitionId, row.baseOffset, row.nextOffset, row.sizeBytes, row.maxTimestamp);
   }
 }
