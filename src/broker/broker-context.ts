@@ -4,7 +4,7 @@ import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group-coordinator.js';
-import type { MemoryPacer } from './memory-pacer.js';
+import type { MemoryPacer } from '../common/memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
 import type { TopicStats } from './topic-stats.js';
 

@@ -15,7 +15,7 @@ import { createDispatch } from './dispatch.js';
 import { acquireLock } from './lock-file.js';
 import { GroupStore } from '../storage/group-store.js';
 import { GroupCoordinator } from './group-coordinator.js';
-import { MemoryPacer } from './memory-pacer.js';
+import { MemoryPacer } from '../common/memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { RetentionCleaner } from './retention-cleaner.js';
 import { TopicStats } from './topic-stats.js';

@@ -2,6 +2,7 @@
 // once, without ink; otherwise the live view runs until q or Ctrl-C while a Follower fills its
 // feed. A failure of the fetch loop ends the view with that error.
 import { isGlob } from '../../common/glob.js';
+import { MemoryPacer } from '../../common/memory-pacer.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import { TailRowFormatter } from '../../ui/tail-row.js';
 import { paletteFor } from '../colors.js';
@@ -24,6 +25,9 @@ export async function tailLive(context: TailContext, settings: TailSettings, io:
     await printRows(context, settings, io, rows, capture);
     return;
   }
+  // The view's rows outlive a young-generation collection or two before they die; without full
+  // collections now and then, V8 lets the old generation (and the RSS) creep up for minutes.
+  const memory = new MemoryPacer({ minorEveryBytes: 2 << 20, majorEveryBytes: 16 << 20 });
   const feed = new LiveFeed();
   const sink = new LiveSink(feed, capture, settings.filter);
   for (const walker of context.start.history.records()) sink.add(walker.cursor, walker.topic, walker.partition);
@@ -34,7 +38,10 @@ export async function tailLive(context: TailContext, settings: TailSettings, io:
     patterns: settings.patterns,
     start: context.start.ends,
     trackEnds: true,
-    onData: (data) => sink.write(data),
+    onData: (data) => {
+      memory.account(data.records.length);
+      return sink.write(data);
+    },
   });
   feed.setSource(follower);
   const stopFollowing = new AbortController();
