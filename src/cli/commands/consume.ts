@@ -111,6 +111,7 @@ function consumeSettings(topics: string[], flags: ConsumeFlags): ConsumeSettings
     },
     writer: {
       format: compileRecordFormat(flags.format),
+      valueOnly: flags.format === 'value',
       filter,
       count: flags.count === undefined ? null : parsePositiveInt(flags.count, '--count'),
       untilTimestamp: until?.kind === 'timestamp' ? until.timestampMs : null,

@@ -3,7 +3,7 @@
 // stdout (`| head -3`) ends everything quietly: `closed` turns true and nothing more is written.
 import type { Writable } from 'node:stream';
 import type { FetchedPartition } from '../../client/consumer.js';
-import { batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../../records/record-batch.js';
+import { ATTRIBUTES_OFFSET, COMPRESSION_MASK, batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../../records/record-batch.js';
 import { RecordCursor } from '../../records/record-cursor.js';
 import type { RecordFilter } from '../format/record-filter.js';
 import type { RecordFormatter } from '../format/record-format.js';
@@ -18,6 +18,11 @@ export interface RecordWriterOptions {
   untilTimestamp: number | null;
   /** Write each record at once (tail -f behaviour) instead of once per fetch. */
   flushEachRecord?: boolean;
+  /**
+   * The format is `value` (the value and a newline): values are then packed in place inside the
+   * fetched bytes, which this writer owns, instead of being copied into an output buffer.
+   */
+  valueOnly?: boolean;
 }
 
 /** What the writer learned from one partition's data. */
@@ -29,6 +34,15 @@ export interface PartitionProgress {
 }
 
 const FLUSH_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/** Whether every batch in `records` is uncompressed (its records are in `records` itself). */
+function allUncompressed(records: Buffer): boolean {
+  for (let pos = 0; pos < records.length; pos += batchSizeAt(records, pos)) {
+    if ((records.readInt16BE(pos + ATTRIBUTES_OFFSET) & COMPRESSION_MASK) !== 0) return false;
+  }
+  return true;
+}
 
 export class RecordWriter {
   readonly #out = new OutputBuffer();
@@ -40,6 +54,9 @@ export class RecordWriter {
   #pending: Promise<void> | null = null;
   /** Actions waiting for the newest stdout write to be handed to the OS (write callback). */
   #afterNewestWrite: Array<(written: boolean) => void> | null = null;
+  /** Packed values (valueOnly) waiting to be written, in order, before what is in #out. */
+  #ready: Buffer[] = [];
+  #readyBytes = 0;
 
   constructor(stdout: Writable, options: RecordWriterOptions) {
     this.#stdout = stdout;
@@ -65,6 +82,11 @@ export class RecordWriter {
 
   /** Format the records of one partition's fetched data. */
   async writePartition(data: FetchedPartition): Promise<PartitionProgress> {
+    if (this.#options.valueOnly && !this.#options.flushEachRecord && allUncompressed(data.records)) {
+      const progress = this.#packValues(data);
+      if (this.#readyBytes >= FLUSH_BYTES) await this.flush();
+      return progress;
+    }
     const { records, topic, partition, fetchOffset, stopOffset } = data;
     const { format, filter, untilTimestamp, count } = this.#options;
     const cursor = this.#cursor;
@@ -97,16 +119,78 @@ export class RecordWriter {
     return { nextOffset, stoppedAt: null };
   }
 
+  /**
+   * The `value` format without copying into the output buffer: each value is moved down inside
+   * the fetched bytes with copyWithin (a third of the cost of a copy to another buffer) and
+   * followed by a newline, so the packed values end up at the front of `records`, ready to write.
+   * Safe because the write position never passes the read position: a value and its newline take
+   * fewer bytes than the record they come from, and every byte moved over was already decoded.
+   */
+  #packValues(data: FetchedPartition): PartitionProgress {
+    const { records, fetchOffset, stopOffset } = data;
+    const { filter, untilTimestamp, count } = this.#options;
+    const cursor = this.#cursor;
+    let nextOffset = fetchOffset;
+    let stoppedAt: number | null = null;
+    let w = 0;
+    let pos = 0;
+    scan: while (pos < records.length) {
+      const size = batchSizeAt(records, pos);
+      if (readBaseOffset(records, pos) + readLastOffsetDelta(records, pos) < fetchOffset) {
+        pos += size;
+        continue;
+      }
+      cursor.open(records, pos, size);
+      pos += size;
+      while (cursor.next()) {
+        const offset = cursor.offset;
+        if (offset < fetchOffset) continue;
+        if (stopOffset !== undefined && offset >= stopOffset) {
+          stoppedAt = stopOffset;
+          break scan;
+        }
+        if (untilTimestamp !== null && cursor.timestamp >= untilTimestamp) {
+          stoppedAt = offset;
+          break scan;
+        }
+        nextOffset = offset + 1;
+        if (cursor.isControl || (filter !== null && !filter(cursor))) continue;
+        const length = cursor.valueLength;
+        if (length > 0) {
+          records.copyWithin(w, cursor.valueStart, cursor.valueStart + length);
+          w += length;
+        }
+        records[w++] = NEWLINE;
+        this.#written++;
+        if (count !== null && this.#written >= count) break scan;
+      }
+      nextOffset = Math.max(nextOffset, cursor.baseOffset + readLastOffsetDelta(records, pos - size) + 1);
+    }
+    if (w > 0 && !this.#closed) {
+      if (this.#out.length > 0) this.#ready.push(this.#out.take());
+      this.#ready.push(records.subarray(0, w));
+      this.#readyBytes += w;
+    }
+    return { nextOffset, stoppedAt };
+  }
+
   /** Hand what is formatted to stdout; waits while stdout's buffer is full. */
   async flush(): Promise<void> {
     if (this.#pending !== null) await this.#pending;
-    if (this.#out.length === 0 || this.#closed) {
+    if ((this.#out.length === 0 && this.#ready.length === 0) || this.#closed) {
       this.#out.clear();
+      this.#ready = [];
+      this.#readyBytes = 0;
       return;
     }
+    const chunks = this.#ready;
+    if (this.#out.length > 0) chunks.push(this.#out.take());
+    this.#ready = [];
+    this.#readyBytes = 0;
     const actions: Array<(written: boolean) => void> = [];
     this.#afterNewestWrite = actions;
-    const accepted = this.#stdout.write(this.#out.take(), (err) => {
+    for (let i = 0; i < chunks.length - 1; i++) this.#stdout.write(chunks[i]!);
+    const accepted = this.#stdout.write(chunks[chunks.length - 1]!, (err) => {
       if (this.#afterNewestWrite === actions) this.#afterNewestWrite = null;
       for (const action of actions) action(!err);
     });
