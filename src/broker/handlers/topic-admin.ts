@@ -18,7 +18,7 @@ export const handleCreateTopics = jsonHandler(parseCreateTopicsRequest, (ctx, re
   const partitions = request.partitions ?? ctx.config.defaultPartitions;
   ctx.logs.createTopic(request.name, partitions, request.configs);
   ctx.groups.topicsChanged();
-  ctx.logger.info(`created topic ${request.name} (${partitions} partitions)`);
+  ctx.logger.info(`created topic ${request.name} (${partitions} partition${partitions === 1 ? "" : "s"})`);
   return { created: true };
 });
 
