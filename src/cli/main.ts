@@ -10,6 +10,10 @@ import { createProgram } from './program.js';
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<void> {
+  // React's development build (the default without NODE_ENV) records a performance measure per
+  // render and never clears them: a live view would grow by megabytes a minute. Set before any
+  // ui/ module loads React.
+  process.env.NODE_ENV ??= 'production';
   // A reader that goes away (`spool --help | head`) is not an error: stop writing, quietly.
   io.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') reportError(err, io);
