@@ -9,18 +9,24 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-type GcFunction = (options?: { type: 'minor' | 'major'; execution?: 'sync' | 'async' }) => void;
+type GcFunction = (options?: { type: 'minor' | 'major'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
 
 export interface MemoryPacerOptions {
   minorEveryBytes?: number;
   /** Also run a full collection this often (off by default). */
   majorEveryBytes?: number;
+  /**
+   * Make the full collection one that also gives memory back to the OS (V8's "last resort"
+   * collection): otherwise V8 keeps the pages it grew into, and the RSS only ever rises.
+   */
+  shrink?: boolean;
 }
 
 export class MemoryPacer {
   readonly #gc: GcFunction | null;
   readonly #minorEveryBytes: number;
   readonly #majorEveryBytes: number;
+  readonly #shrink: boolean;
   #sinceMinor = 0;
   #sinceMajor = 0;
 
@@ -28,6 +34,7 @@ export class MemoryPacer {
     this.#gc = gc;
     this.#minorEveryBytes = options.minorEveryBytes ?? 8 * 1024 * 1024;
     this.#majorEveryBytes = options.majorEveryBytes ?? Infinity;
+    this.#shrink = options.shrink ?? false;
   }
 
   /** Count `bytes` of short-lived buffers; collect when enough have gone by. */
@@ -38,7 +45,7 @@ export class MemoryPacer {
     if (this.#sinceMajor >= this.#majorEveryBytes) {
       this.#sinceMajor = 0;
       this.#sinceMinor = 0;
-      this.#gc({ type: 'major' });
+      this.#gc({ type: 'major', flavor: this.#shrink ? 'last-resort' : 'regular' });
     } else if (this.#sinceMinor >= this.#minorEveryBytes) {
       this.#sinceMinor = 0;
       this.#gc({ type: 'minor' });

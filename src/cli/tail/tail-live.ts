@@ -27,7 +27,7 @@ export async function tailLive(context: TailContext, settings: TailSettings, io:
   }
   // The view's rows outlive a young-generation collection or two before they die; without full
   // collections now and then, V8 lets the old generation (and the RSS) creep up for minutes.
-  const memory = new MemoryPacer({ minorEveryBytes: 2 << 20, majorEveryBytes: 16 << 20 });
+  const memory = new MemoryPacer({ minorEveryBytes: 2 << 20, majorEveryBytes: 16 << 20, shrink: true });
   const feed = new LiveFeed();
   const sink = new LiveSink(feed, capture, settings.filter);
   for (const walker of context.start.history.records()) sink.add(walker.cursor, walker.topic, walker.partition);
