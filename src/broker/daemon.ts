@@ -100,7 +100,13 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   cleaner.start(config.retentionCheckMs);
   const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAllInBackground(), config.fsyncIntervalMs) : null;
   // Index rows wait in memory to be written in bulk (storage/offset-index.ts); at most a second.
-  const indexTimer = setInterval(() => logs.index.flushPending(), INDEX_FLUSH_MS);
+  let indexFailing = false;
+  const indexTimer = setInterval(() => {
+    const err = logs.index.flushPending();
+    if (err !== null && !indexFailing) logger.warn(`index rows not written (${err.message}); retrying every second`);
+    else if (err === null && indexFailing) logger.info('index rows written again');
+    indexFailing = err !== null;
+  }, INDEX_FLUSH_MS);
   const onSignal = (signal: string) => {
     logger.info(`${signal} received, stopping`);
     stop();

@@ -32,6 +32,8 @@ export interface SegmentRow {
 
 /** Rows held before a write is forced. */
 const MAX_PENDING_ROWS = 512;
+/** Rows kept for another try while writes fail (a full disk); older ones are let go. */
+const MAX_RETAINED_ROWS = 100_000;
 
 interface PendingRow {
   partitionId: number;
@@ -108,17 +110,27 @@ export class OffsetIndex {
     if (this.#pending.length >= this.#maxPendingRows) this.flushPending();
   }
 
-  /** Write the rows held in memory, in one transaction. */
-  flushPending(): void {
-    if (this.#pending.length === 0) return;
+  /**
+   * Write the rows held in memory, in one transaction. When that fails (a full disk), the rows
+   * stay for the next try and the caller goes on: they are hints, and a lookup without them only
+   * starts its scan further back. Returns the error, if any, for the broker to log.
+   */
+  flushPending(): Error | null {
+    if (this.#pending.length === 0) return null;
     const rows = this.#pending;
     this.#pending = [];
-    this.#db.transaction(() => {
-      for (const r of rows) {
-        this.#offsetInsert.run(r.partitionId, r.offset, r.segmentBase, r.position);
-        this.#timeInsert.run(r.partitionId, r.offset, r.maxTimestampBefore);
-      }
-    })();
+    try {
+      this.#db.transaction(() => {
+        for (const r of rows) {
+          this.#offsetInsert.run(r.partitionId, r.offset, r.segmentBase, r.position);
+          this.#timeInsert.run(r.partitionId, r.offset, r.maxTimestampBefore);
+        }
+      })();
+      return null;
+    } catch (err) {
+      this.#pending = rows.concat(this.#pending).slice(-MAX_RETAINED_ROWS);
+      return err instanceof Error ? err : new Error(String(err));
+    }
   }
 
   /** The last indexed batch at or below `offset` inside the segment starting at `segmentBase`. */

@@ -78,12 +78,12 @@ export interface Murmur2Fixture {
   librdkafkaObservedPartitions: { partitionCount: number; observations: Murmur2Observation[] };
 }
 
-/** The first directory above `start` that holds package.json and has ../shared/fixtures next to it. */
+/** test/fixtures/kafka of the first directory above `start` that holds package.json. */
 export function findFixturesDir(start: string = dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = resolve(start); ; dir = dirname(dir)) {
-    const candidate = join(dir, '..', 'shared', 'fixtures');
+    const candidate = join(dir, 'test', 'fixtures', 'kafka');
     if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error(`no project root with ../shared/fixtures above ${start}`);
+    if (dirname(dir) === dir) throw new Error(`no project root with test/fixtures/kafka above ${start}`);
   }
 }
 

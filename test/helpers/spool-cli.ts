@@ -22,7 +22,8 @@ function findProjectRoot(): string {
 
 export const PROJECT_ROOT = findProjectRoot();
 export const SPOOL_BIN = join(PROJECT_ROOT, 'bin', 'spool.js');
-export const SHARED_FIXTURES_DIR = join(PROJECT_ROOT, '..', 'shared', 'fixtures');
+/** Batches and murmur2 vectors from real Kafka clients (test/fixtures/kafka/README.md). */
+export const SHARED_FIXTURES_DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'kafka');
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export interface SpoolResult {

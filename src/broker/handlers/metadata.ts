@@ -13,7 +13,7 @@ export const handleMetadata = jsonHandler(parseMetadataRequest, (ctx, request): 
       if (request.autoCreate) {
         ctx.logs.createTopic(name, ctx.config.defaultPartitions, {});
         ctx.groups.topicsChanged();
-        ctx.logger.info(`created topic ${name} (${ctx.config.defaultPartitions} partitions) on first produce`);
+        ctx.logger.info(`created topic ${name} (${ctx.config.defaultPartitions} partition${ctx.config.defaultPartitions === 1 ? "" : "s"}) on first produce`);
       } else missing.push(name);
     }
   }

@@ -136,7 +136,9 @@ export class RecordWriter {
     let pos = 0;
     scan: while (pos < records.length) {
       const size = batchSizeAt(records, pos);
-      if (readBaseOffset(records, pos) + readLastOffsetDelta(records, pos) < fetchOffset) {
+      // Read the header before packing: packed values may be written over it.
+      const lastOffset = readBaseOffset(records, pos) + readLastOffsetDelta(records, pos);
+      if (lastOffset < fetchOffset) {
         pos += size;
         continue;
       }
@@ -164,7 +166,7 @@ export class RecordWriter {
         this.#written++;
         if (count !== null && this.#written >= count) break scan;
       }
-      nextOffset = Math.max(nextOffset, cursor.baseOffset + readLastOffsetDelta(records, pos - size) + 1);
+      nextOffset = Math.max(nextOffset, lastOffset + 1);
     }
     if (w > 0 && !this.#closed) {
       if (this.#out.length > 0) this.#ready.push(this.#out.take());

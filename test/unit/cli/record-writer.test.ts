@@ -63,6 +63,17 @@ describe('cli > RecordWriter > values packed in place', () => {
     assert.equal(counted.count, 2);
   });
 
+  test('the offsets it reports survive the packing (batch headers are written over)', async () => {
+    const many = [0, 1, 2].map((b) => Array.from({ length: 50 }, (_, i) => record(`v${b}-${i}`)));
+    const packed = await written(batches(many), { valueOnly: true });
+    const copied = await written(batches(many), { valueOnly: false });
+    assert.equal(packed.text, copied.text);
+    assert.deepEqual(packed.progress, { nextOffset: 150, stoppedAt: null });
+    assert.deepEqual(copied.progress, { nextOffset: 150, stoppedAt: null });
+    const single = await written(batches([Array.from({ length: 30 }, (_, i) => record(`v${i}`))]), { valueOnly: true });
+    assert.deepEqual(single.progress, { nextOffset: 30, stoppedAt: null });
+  });
+
   test('compressed batches take the copying path and print the same', async () => {
     const result = await written(batches(GROUPS, Compression.Gzip), { valueOnly: true });
     assert.equal(result.text, `alpha\n\n\n${'x'.repeat(300)}\ndelta\necho\nfoxtrot\n`);
