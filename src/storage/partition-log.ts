@@ -5,10 +5,9 @@
 //
 // Single-threaded: every method runs on the broker's event loop, one at a time.
 import { mkdirSync, renameSync, rm, rmSync, statSync } from 'node:fs';
-import { CorruptBatchError, OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
+import { OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
 import {
-  BATCH_HEADER_SIZE,
   batchSizeAt,
   readBaseOffset,
   readLastOffsetDelta,
@@ -18,6 +17,7 @@ import {
 import { RecordCursor } from '../records/record-cursor.js';
 import { INDEX_INTERVAL_BYTES, type OffsetIndex } from './offset-index.js';
 import { recoverSegments, type RecoveryReport } from './recover-partition.js';
+import { SegmentReads } from './segment-reads.js';
 import { Segment } from './segment.js';
 
 export interface PartitionLogOptions {
@@ -50,8 +50,6 @@ export interface AppendResult {
   lastOffset: number;
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /** The state of the active segment before an append, to undo it if the append fails. */
 interface UndoPoint {
   segmentCount: number;
@@ -75,10 +73,7 @@ export class PartitionLog {
   readonly #segments: Segment[];
   #logStartOffset: number;
   #bytesSinceIndex: number;
-  /** Where the last read ended, so a consumer reading on needs no index lookup. */
-  #readHint: { offset: number; segment: Segment; position: number } | null = null;
-  /** The closed segment whose descriptor is open for reading (at most one per partition). */
-  #openReader: Segment | null = null;
+  readonly #reads: SegmentReads;
   /** Set when a failed append could not be undone: appends are refused until a reopen recovers. */
   #failure: StorageWriteError | null = null;
 
@@ -92,6 +87,7 @@ export class PartitionLog {
     this.#transaction = options.transaction;
     this.#syncDirectories = options.syncDirectories ?? false;
     this.#segments = segments;
+    this.#reads = new SegmentReads(segments, options.index, options.partitionId);
     this.recovery = recovery;
     this.#logStartOffset = Math.max(options.logStartOffset, segments[0]!.baseOffset);
     this.#bytesSinceIndex = recovery.bytesSinceIndex;
@@ -177,7 +173,7 @@ export class PartitionLog {
     const rolled = this.#segments.length > undo.segmentCount;
     this.#bytesSinceIndex = undo.bytesSinceIndex;
     if (!rolled && segment.sizeBytes === undo.sizeBytes) return;
-    this.#readHint = null;
+    this.#reads.forgetHint();
     try {
       for (const added of this.#segments.splice(undo.segmentCount)) {
         added.close();
@@ -264,7 +260,7 @@ export class PartitionLog {
     });
     this.#segments.push(Segment.create(this.dir, old.nextOffset, old.maxTimestamp, this.#syncDirectories));
     this.#bytesSinceIndex = 0;
-    if (this.#openReader !== old) old.close();
+    if (!this.#reads.isReading(old)) old.close();
   }
 
   /**
@@ -275,88 +271,7 @@ export class PartitionLog {
     if (offset < this.#logStartOffset || offset > this.nextOffset) {
       throw new OffsetOutOfRangeError(offset, this.#logStartOffset, this.nextOffset);
     }
-    let segmentIndex = this.#segmentIndexFor(offset);
-    while (segmentIndex < this.#segments.length) {
-      const segment = this.#segments[segmentIndex]!;
-      if (offset < segment.nextOffset) {
-        const data = this.#readSegment(segment, offset, maxBytes);
-        if (data.length > 0) return data;
-      }
-      // The offset lies past this segment's last batch (a gap left by compaction): go on.
-      segmentIndex++;
-      const following = this.#segments[segmentIndex];
-      if (following !== undefined) offset = Math.max(offset, following.baseOffset);
-    }
-    return EMPTY;
-  }
-
-  #readSegment(segment: Segment, offset: number, maxBytes: number): Buffer {
-    const hint = this.#readHint;
-    let position: number;
-    if (hint !== null && hint.segment === segment && hint.offset === offset) {
-      position = hint.position;
-    } else {
-      position = this.#index.floor(this.partitionId, segment.baseOffset, offset)?.position ?? 0;
-    }
-    this.#useReader(segment);
-    for (;;) {
-      const chunk = segment.read(position, Math.max(maxBytes, 4096));
-      if (chunk.length === 0) return EMPTY;
-      let pos = 0;
-      let start = -1;
-      let end = 0;
-      let endOffset = offset;
-      while (pos + 12 <= chunk.length) {
-        const size = batchSizeAt(chunk, pos);
-        if (size < BATCH_HEADER_SIZE) throw corruptLength(segment, position + pos, size, offset);
-        if (pos + size > chunk.length) break;
-        const lastOffset = readBaseOffset(chunk, pos) + readLastOffsetDelta(chunk, pos);
-        if (start < 0 && lastOffset >= offset) start = pos;
-        if (start >= 0 && pos > start && pos + size - start > maxBytes) break;
-        pos += size;
-        if (start >= 0) {
-          end = pos;
-          endOffset = lastOffset + 1;
-        }
-      }
-      if (start >= 0) {
-        this.#readHint = { offset: endOffset, segment, position: position + end };
-        return chunk.subarray(start, end);
-      }
-      if (pos === 0) {
-        // The first batch is larger than what was read: read exactly that batch.
-        const size = batchSizeAt(chunk, 0);
-        if (position + size > segment.sizeBytes) throw corruptLength(segment, position, size, offset);
-        const whole = segment.read(position, size);
-        const lastOffset = readBaseOffset(whole, 0) + readLastOffsetDelta(whole, 0);
-        if (lastOffset >= offset) {
-          this.#readHint = { offset: lastOffset + 1, segment, position: position + size };
-          return whole;
-        }
-        position += size;
-      } else {
-        position += pos;
-      }
-    }
-  }
-
-  /** Keep at most one closed segment's descriptor open for reading. */
-  #useReader(segment: Segment): void {
-    if (segment === this.#active || segment === this.#openReader) return;
-    if (this.#openReader !== null && this.#openReader !== this.#active) this.#openReader.close();
-    this.#openReader = segment;
-  }
-
-  #segmentIndexFor(offset: number): number {
-    const segments = this.#segments;
-    let lo = 0;
-    let hi = segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (segments[mid]!.baseOffset <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return this.#reads.read(offset, maxBytes);
   }
 
   /** The first offset whose record timestamp is >= `timestamp`, or null when there is none. */
@@ -434,8 +349,7 @@ export class PartitionLog {
     this.#logStartOffset = target;
     this.#segments.splice(0, doomed.length);
     for (const s of doomed) {
-      if (this.#openReader === s) this.#openReader = null;
-      if (this.#readHint?.segment === s) this.#readHint = null;
+      this.#reads.forget(s);
       s.close();
       // Off the event loop: freeing a big file's pages can take tens of milliseconds.
       rm(s.path, { force: true }, () => {});
@@ -459,8 +373,7 @@ export class PartitionLog {
     const segment = this.#segments.find((s) => s.baseOffset === baseOffset);
     if (segment === undefined || segment === this.#active) throw new RangeError(`no closed segment at ${baseOffset}`);
     renameSync(cleanedPath, segment.path);
-    if (this.#openReader === segment) this.#openReader = null;
-    if (this.#readHint?.segment === segment) this.#readHint = null;
+    this.#reads.forget(segment);
     segment.close();
     segment.sizeBytes = statSync(segment.path).size;
     this.#transaction(() => {
@@ -488,15 +401,4 @@ export class PartitionLog {
   close(): void {
     for (const segment of this.#segments) segment.close();
   }
-}
-
-/**
- * A length field in a part of a segment recovery did not scan (a closed segment it trusted, or the
- * active segment before its last index row) that no batch can have: refuse it rather than loop
- * forever or serve bytes past the end of the segment.
- */
-function corruptLength(segment: Segment, position: number, size: number, offset: number): CorruptBatchError {
-  return new CorruptBatchError(
-    `${segment.path}: the batch at position ${position} claims ${size} bytes, which cannot be (reading offset ${offset}); run spool verify`,
-  );
 }

@@ -11,7 +11,6 @@ import {
   type ProducePartitionResult,
 } from '../../protocol/messages/produce.js';
 import type { PartitionLog } from '../../storage/partition-log.js';
-import type { BrokerContext } from '../broker-context.js';
 import type { Handler } from './handler.js';
 import { checkCompactedKeys } from './compacted-keys.js';
 

@@ -1,0 +1,139 @@
+// SegmentReads: reading whole batches out of a partition's segments, from the batch that holds
+// an offset on. A floor lookup in the offset index finds where to start; a hint remembers where
+// the last read ended, so a consumer reading on needs no lookup at all. At most one closed
+// segment keeps its descriptor open for reading (the active one always has one).
+import { CorruptBatchError } from '../common/errors.js';
+import { BATCH_HEADER_SIZE, batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../records/record-batch.js';
+import type { OffsetIndex } from './offset-index.js';
+import type { Segment } from './segment.js';
+
+const EMPTY = Buffer.alloc(0);
+
+export class SegmentReads {
+  /** The partition's segments, oldest first (the PartitionLog's own array, kept up to date there). */
+  readonly #segments: Segment[];
+  readonly #index: OffsetIndex;
+  readonly #partitionId: number;
+  #hint: { offset: number; segment: Segment; position: number } | null = null;
+  #openReader: Segment | null = null;
+
+  constructor(segments: Segment[], index: OffsetIndex, partitionId: number) {
+    this.#segments = segments;
+    this.#index = index;
+    this.#partitionId = partitionId;
+  }
+
+  /** Batches from the one holding `offset` (already checked to be inside the log). */
+  read(offset: number, maxBytes: number): Buffer {
+    let segmentIndex = this.#segmentIndexFor(offset);
+    while (segmentIndex < this.#segments.length) {
+      const segment = this.#segments[segmentIndex]!;
+      if (offset < segment.nextOffset) {
+        const data = this.#readSegment(segment, offset, maxBytes);
+        if (data.length > 0) return data;
+      }
+      // The offset lies past this segment's last batch (a gap left by compaction): go on.
+      segmentIndex++;
+      const following = this.#segments[segmentIndex];
+      if (following !== undefined) offset = Math.max(offset, following.baseOffset);
+    }
+    return EMPTY;
+  }
+
+  /** Whether `segment` is the closed segment kept open for reading. */
+  isReading(segment: Segment): boolean {
+    return this.#openReader === segment;
+  }
+
+  /** Forget everything that refers to `segment` (deleted, or replaced by compaction). */
+  forget(segment: Segment): void {
+    if (this.#openReader === segment) this.#openReader = null;
+    if (this.#hint?.segment === segment) this.#hint = null;
+  }
+
+  /** The segments changed under the hint (a failed append was taken back). */
+  forgetHint(): void {
+    this.#hint = null;
+  }
+
+  #readSegment(segment: Segment, offset: number, maxBytes: number): Buffer {
+    const hint = this.#hint;
+    let position: number;
+    if (hint !== null && hint.segment === segment && hint.offset === offset) {
+      position = hint.position;
+    } else {
+      position = this.#index.floor(this.#partitionId, segment.baseOffset, offset)?.position ?? 0;
+    }
+    this.#useReader(segment);
+    for (;;) {
+      const chunk = segment.read(position, Math.max(maxBytes, 4096));
+      if (chunk.length === 0) return EMPTY;
+      let pos = 0;
+      let start = -1;
+      let end = 0;
+      let endOffset = offset;
+      while (pos + 12 <= chunk.length) {
+        const size = batchSizeAt(chunk, pos);
+        if (size < BATCH_HEADER_SIZE) throw corruptLength(segment, position + pos, size, offset);
+        if (pos + size > chunk.length) break;
+        const lastOffset = readBaseOffset(chunk, pos) + readLastOffsetDelta(chunk, pos);
+        if (start < 0 && lastOffset >= offset) start = pos;
+        if (start >= 0 && pos > start && pos + size - start > maxBytes) break;
+        pos += size;
+        if (start >= 0) {
+          end = pos;
+          endOffset = lastOffset + 1;
+        }
+      }
+      if (start >= 0) {
+        this.#hint = { offset: endOffset, segment, position: position + end };
+        return chunk.subarray(start, end);
+      }
+      if (pos === 0) {
+        // The first batch is larger than what was read: read exactly that batch.
+        const size = batchSizeAt(chunk, 0);
+        if (position + size > segment.sizeBytes) throw corruptLength(segment, position, size, offset);
+        const whole = segment.read(position, size);
+        const lastOffset = readBaseOffset(whole, 0) + readLastOffsetDelta(whole, 0);
+        if (lastOffset >= offset) {
+          this.#hint = { offset: lastOffset + 1, segment, position: position + size };
+          return whole;
+        }
+        position += size;
+      } else {
+        position += pos;
+      }
+    }
+  }
+
+  /** Keep at most one closed segment's descriptor open for reading. */
+  #useReader(segment: Segment): void {
+    const active = this.#segments[this.#segments.length - 1];
+    if (segment === active || segment === this.#openReader) return;
+    if (this.#openReader !== null && this.#openReader !== active) this.#openReader.close();
+    this.#openReader = segment;
+  }
+
+  #segmentIndexFor(offset: number): number {
+    const segments = this.#segments;
+    let lo = 0;
+    let hi = segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (segments[mid]!.baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+/**
+ * A length field in a part of a segment recovery did not scan (a closed segment it trusted, or the
+ * active segment before its last index row) that no batch can have: refuse it rather than loop
+ * forever or serve bytes past the end of the segment.
+ */
+function corruptLength(segment: Segment, position: number, size: number, offset: number): CorruptBatchError {
+  return new CorruptBatchError(
+    `${segment.path}: the batch at position ${position} claims ${size} bytes, which cannot be (reading offset ${offset}); run spool verify`,
+  );
+}
