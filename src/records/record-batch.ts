@@ -72,21 +72,26 @@ export function batchSizeAt(buf: Buffer, pos: number): number {
   return LOG_OVERHEAD + buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
 }
 
-export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
+/**
+ * The header fields. An int64 outside the safe integer range (damage) throws, unless `lenient`:
+ * then it comes out rounded, for tools that report damage rather than refuse it (verify, dump).
+ */
+export function readBatchHeader(buf: Buffer, pos = 0, lenient = false): BatchHeader {
   if (buf.length - pos < BATCH_HEADER_SIZE) {
     throw new CorruptBatchError(`record batch header needs ${BATCH_HEADER_SIZE} bytes, ${buf.length - pos} left`);
   }
+  const int64 = lenient ? (at: number) => Number(buf.readBigInt64BE(at)) : (at: number) => readInt64(buf, at);
   return {
-    baseOffset: readInt64(buf, pos + BASE_OFFSET_OFFSET),
+    baseOffset: int64(pos + BASE_OFFSET_OFFSET),
     batchLength: buf.readInt32BE(pos + BATCH_LENGTH_OFFSET),
     partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
     magic: buf.readInt8(pos + MAGIC_OFFSET),
     crc: buf.readUInt32BE(pos + CRC_OFFSET),
     attributes: buf.readInt16BE(pos + ATTRIBUTES_OFFSET),
     lastOffsetDelta: buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET),
-    baseTimestamp: readInt64(buf, pos + BASE_TIMESTAMP_OFFSET),
-    maxTimestamp: readInt64(buf, pos + MAX_TIMESTAMP_OFFSET),
-    producerId: readInt64(buf, pos + PRODUCER_ID_OFFSET),
+    baseTimestamp: int64(pos + BASE_TIMESTAMP_OFFSET),
+    maxTimestamp: int64(pos + MAX_TIMESTAMP_OFFSET),
+    producerId: int64(pos + PRODUCER_ID_OFFSET),
     producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
     baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET),
     recordCount: buf.readInt32BE(pos + RECORD_COUNT_OFFSET),

@@ -1,12 +1,9 @@
 // spool group list|describe|reset|delete (SPEC §3 group, §4, §5): consumer groups as the broker's
 // GroupCoordinator sees them, their lag, and the offsets they will resume from.
 import type { Command } from 'commander';
-import { Admin } from '../../client/admin.js';
-import type { Connection } from '../../client/connection.js';
 import { UsageError } from '../../common/errors.js';
 import { liveViewEnabled } from '../../ui/render-live.js';
-import { connectToBroker } from '../broker-client.js';
-import { globalOptions, type GlobalOptions } from '../global-options.js';
+import { say, withAdmin } from '../admin-session.js';
 import { groupDescriptionJson, groupListJson, renderGroupDescription, renderGroupList } from '../group/group-tables.js';
 import { parseResetTarget, parseTopicSelection, renderResetPlan, type ResetTargetFlags } from '../group/reset-plan.js';
 import { watchPlain } from '../group/watch-plain.js';
@@ -15,19 +12,6 @@ import { subcommand } from '../program.js';
 
 const WATCH_INTERVAL_MS = 1000;
 
-async function withAdmin<T>(command: Command, io: CliIo, run: (admin: Admin, globals: GlobalOptions) => Promise<T>): Promise<T> {
-  const globals = globalOptions(command, io);
-  const connection: Connection = await connectToBroker(globals);
-  try {
-    return await run(new Admin(connection), globals);
-  } finally {
-    connection.close();
-  }
-}
-
-function say(io: CliIo, globals: GlobalOptions, line: string): void {
-  if (!globals.quiet) io.stdout.write(line + '\n');
-}
 
 function checkGroupName(name: string): string {
   if (name === '') throw new UsageError('the group name is empty');

@@ -1,14 +1,11 @@
 // spool topic create|list|describe|alter|delete|offsets (SPEC §3 topic).
 import type { Command } from 'commander';
-import { Admin } from '../../client/admin.js';
-import type { Connection } from '../../client/connection.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError, UsageError } from '../../common/errors.js';
 import type { TopicDescription } from '../../protocol/messages/describe-topics.js';
-import { connectToBroker } from '../broker-client.js';
+import { say, withAdmin } from '../admin-session.js';
 import { formatBytes, formatCount, formatTimestamp } from '../format/human.js';
 import { renderTable } from '../format/table.js';
-import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { collect, parseConfigs } from '../options/collect.js';
 import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
@@ -16,19 +13,6 @@ import { parseOffsetSpec, parseUntilSpec } from '../options/offset-spec.js';
 import { checkTopicName } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
 
-async function withAdmin<T>(command: Command, io: CliIo, run: (admin: Admin, globals: GlobalOptions) => Promise<T>): Promise<T> {
-  const globals = globalOptions(command, io);
-  const connection: Connection = await connectToBroker(globals);
-  try {
-    return await run(new Admin(connection), globals);
-  } finally {
-    connection.close();
-  }
-}
-
-function say(io: CliIo, globals: GlobalOptions, line: string): void {
-  if (!globals.quiet) io.stdout.write(line + '\n');
-}
 
 export function registerTopic(program: Command, io: CliIo): void {
   const topic = subcommand(program, 'topic', 'create, list, describe, alter, trim and delete topics').addHelpText(

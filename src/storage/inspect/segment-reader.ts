@@ -11,22 +11,13 @@
 // batch there was still being written), which is not damage.
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import {
-  ATTRIBUTES_OFFSET,
-  BASE_SEQUENCE_OFFSET,
-  BASE_TIMESTAMP_OFFSET,
   BATCH_HEADER_SIZE,
   BATCH_LENGTH_OFFSET,
-  CRC_OFFSET,
-  LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
   MAGIC,
   MAGIC_OFFSET,
-  MAX_TIMESTAMP_OFFSET,
-  PARTITION_LEADER_EPOCH_OFFSET,
-  PRODUCER_EPOCH_OFFSET,
-  PRODUCER_ID_OFFSET,
-  RECORD_COUNT_OFFSET,
   batchDefect,
+  readBatchHeader,
   computeBatchCrc,
   type BatchHeader,
 } from '../../records/record-batch.js';
@@ -116,7 +107,8 @@ export class SegmentReader {
         return;
       }
       let at = this.#ensure(position, Math.min(remaining, BATCH_HEADER_SIZE));
-      const baseOffset = int64(this.#window, at);
+      // Rounded rather than refused when damage put it out of range (checked with isSafeInteger).
+      const baseOffset = Number(this.#window.readBigInt64BE(at));
       const batchLength = this.#window.readInt32BE(at + BATCH_LENGTH_OFFSET);
       const size = LOG_OVERHEAD + batchLength;
       if (size < BATCH_HEADER_SIZE || size > MAX_BATCH_BYTES) {
@@ -138,7 +130,7 @@ export class SegmentReader {
         this.#stopAt(position, baseOffset, `magic byte is ${magic}, not 2 (RecordBatch v2); the rest of the file cannot be read`, false);
         return;
       }
-      const header = readHeader(this.#window, at);
+      const header = readBatchHeader(this.#window, at, true);
       const crcValid = header.crc === computeBatchCrc(this.#window, at, size);
       yield {
         position,
@@ -199,29 +191,4 @@ export class SegmentReader {
   }
 }
 
-/**
- * The header fields as they are, even when damage put an int64 outside the safe integer range
- * (readBatchHeader throws then): such a value comes out rounded, and the checks that need exact
- * offsets test Number.isSafeInteger.
- */
-function readHeader(buf: Buffer, pos: number): BatchHeader {
-  return {
-    baseOffset: int64(buf, pos),
-    batchLength: buf.readInt32BE(pos + BATCH_LENGTH_OFFSET),
-    partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
-    magic: buf.readInt8(pos + MAGIC_OFFSET),
-    crc: buf.readUInt32BE(pos + CRC_OFFSET),
-    attributes: buf.readInt16BE(pos + ATTRIBUTES_OFFSET),
-    lastOffsetDelta: buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET),
-    baseTimestamp: int64(buf, pos + BASE_TIMESTAMP_OFFSET),
-    maxTimestamp: int64(buf, pos + MAX_TIMESTAMP_OFFSET),
-    producerId: int64(buf, pos + PRODUCER_ID_OFFSET),
-    producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
-    baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET),
-    recordCount: buf.readInt32BE(pos + RECORD_COUNT_OFFSET),
-  };
-}
 
-function int64(buf: Buffer, pos: number): number {
-  return Number(buf.readBigInt64BE(pos));
-}
