@@ -1,7 +1,8 @@
 // The broker process: takes the data directory's lock, recovers the logs, listens on the socket,
 // fsyncs by policy, and stops gracefully on SIGTERM/SIGINT or a Shutdown request (answer what is
 // parked, close connections, fsync, checkpoint SQLite, remove the socket, release the lock).
-import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { existsSync, unlinkSync } from 'node:fs';
+import { ensureDir } from '../common/ensure-dir.js';
 import { connect } from 'node:net';
 import { ExitCode } from '../common/exit-codes.js';
 import { SpoolError, errorMessage } from '../common/errors.js';
@@ -132,7 +133,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
 
 function ensureDataDir(dataDir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    ensureDir(dataDir);
   } catch (err) {
     throw new SpoolError(`cannot create data directory ${dataDir}: ${errorMessage(err)}`, { exitCode: ExitCode.Runtime });
   }

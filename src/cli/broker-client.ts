@@ -7,7 +7,8 @@ import type { GlobalOptions } from './global-options.js';
 import { processIo, type CliIo } from './io.js';
 import { withSpinner } from './spinner.js';
 
-const NO_LISTENER = new Set(['ENOENT', 'ECONNREFUSED']);
+// ENOTDIR: the data dir is not a directory; starting a broker then fails with the clear reason.
+const NO_LISTENER = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTDIR']);
 
 export function isNoBrokerError(err: unknown): boolean {
   return NO_LISTENER.has((err as NodeJS.ErrnoException).code ?? '');

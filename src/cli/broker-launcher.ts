@@ -2,7 +2,8 @@
 // command): spawn `spool broker start --foreground` detached, its output appended to broker.log,
 // and wait for it to say over an IPC channel that its socket accepts connections.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { ensureDir } from '../common/ensure-dir.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpoolError, errorMessage } from '../common/errors.js';
@@ -22,7 +23,7 @@ const LAUNCHER = fileURLToPath(new URL('../../../bin/spool.js', import.meta.url)
 
 export async function launchBroker(locations: Locations, brokerArgs: readonly string[] = []): Promise<LaunchResult> {
   try {
-    mkdirSync(locations.dataDir, { recursive: true, mode: 0o700 });
+    ensureDir(locations.dataDir);
   } catch (err) {
     throw new SpoolError(`cannot create data directory ${locations.dataDir}: ${errorMessage(err)}`);
   }

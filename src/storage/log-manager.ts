@@ -1,7 +1,8 @@
 // LogManager: every topic and partition of one data directory. Opens index.db, recovers every
 // partition at start, creates, alters and deletes topics (catalog rows and directories together),
 // and flushes logs for the broker's fsync policy.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { ensureDir } from '../common/ensure-dir.js';
 import { join } from 'node:path';
 import { ErrorCode } from '../common/error-codes.js';
 import { SpoolError } from '../common/errors.js';
@@ -70,7 +71,7 @@ export class LogManager {
 
   /** Open the data directory and recover every partition; `recovered` lists what was cut. */
   static open(options: LogManagerOptions): { logs: LogManager; recovered: RecoveryLine[] } {
-    mkdirSync(join(options.dataDir, TOPICS_DIR), { recursive: true, mode: 0o700 });
+    ensureDir(join(options.dataDir, TOPICS_DIR));
     const logs = new LogManager(
       options,
       openDatabase(join(options.dataDir, INDEX_DB_FILE), { synchronous: options.durableMetadata ? 'FULL' : 'NORMAL' }),

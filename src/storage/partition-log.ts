@@ -4,7 +4,8 @@
 // rows are trimmed or rebuilt to match them (see recover-partition.ts).
 //
 // Single-threaded: every method runs on the broker's event loop, one at a time.
-import { mkdirSync, renameSync, rm, rmSync, statSync } from 'node:fs';
+import { renameSync, rm, rmSync, statSync } from 'node:fs';
+import { ensureDir } from '../common/ensure-dir.js';
 import { OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
 import {
@@ -97,7 +98,7 @@ export class PartitionLog {
   }
 
   static open(options: PartitionLogOptions): PartitionLog {
-    mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    ensureDir(options.dir);
     const { segments, report } = recoverSegments(options.dir, options.partitionId, options.index, options.logStartOffset);
     return new PartitionLog(options, segments, report);
   }
