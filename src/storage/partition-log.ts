@@ -8,17 +8,12 @@ import { renameSync, rm, rmSync, statSync } from 'node:fs';
 import { ensureDir } from '../common/ensure-dir.js';
 import { OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
-import {
-  batchSizeAt,
-  readBaseOffset,
-  readLastOffsetDelta,
-  readMaxTimestamp,
-  stampBaseOffset,
-} from '../records/record-batch.js';
+import { batchSizeAt, readLastOffsetDelta, readMaxTimestamp, stampBaseOffset } from '../records/record-batch.js';
 import { RecordCursor } from '../records/record-cursor.js';
 import { INDEX_INTERVAL_BYTES, type OffsetIndex } from './offset-index.js';
 import { recoverSegments, type RecoveryReport } from './recover-partition.js';
 import { SegmentReads } from './segment-reads.js';
+import { firstOffsetAtOrAfter } from './time-search.js';
 import { Segment } from './segment.js';
 
 export interface PartitionLogOptions {
@@ -278,25 +273,8 @@ export class PartitionLog {
   /** The first offset whose record timestamp is >= `timestamp`, or null when there is none. */
   offsetForTimestamp(timestamp: number): number | null {
     const row = this.#index.lastBeforeTimestamp(this.partitionId, timestamp);
-    let offset = Math.max(row?.offset ?? this.#logStartOffset, this.#logStartOffset);
-    const cursor = new RecordCursor();
-    while (offset < this.nextOffset) {
-      const data = this.read(offset, 1 << 20);
-      if (data.length === 0) break;
-      let pos = 0;
-      while (pos < data.length) {
-        const size = batchSizeAt(data, pos);
-        if (readMaxTimestamp(data, pos) >= timestamp) {
-          cursor.open(data, pos, size);
-          while (cursor.next()) {
-            if (cursor.offset >= offset && cursor.timestamp >= timestamp && !cursor.isControl) return cursor.offset;
-          }
-        }
-        offset = Math.max(offset, readBaseOffset(data, pos) + readLastOffsetDelta(data, pos) + 1);
-        pos += size;
-      }
-    }
-    return null;
+    const from = Math.max(row?.offset ?? this.#logStartOffset, this.#logStartOffset);
+    return firstOffsetAtOrAfter(this, from, timestamp);
   }
 
   /** Timestamp of the first record at the log start, or null when the log is empty. */
