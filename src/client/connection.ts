@@ -45,6 +45,11 @@ export class Connection {
     });
   }
 
+  /** True once the connection failed or was closed: it takes no more requests. */
+  get closed(): boolean {
+    return this.#closedError !== null;
+  }
+
   get inFlight(): number {
     return this.#pending.size;
   }

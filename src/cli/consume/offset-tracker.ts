@@ -29,6 +29,21 @@ export class OffsetTracker {
     for (const o of offsets) this.#committed.set(key(o), o.offset);
   }
 
+  /** The offset after the last record of `tp` written here, if any. */
+  writtenOffset(tp: TopicPartition): number | undefined {
+    return this.#written.get(key(tp))?.offset;
+  }
+
+  /** Forget every partition but `kept` (after joining again, the rest has other owners). */
+  keepOnly(kept: readonly TopicPartition[]): void {
+    const wanted = new Set(kept.map(key));
+    for (const k of [...this.#written.keys()]) {
+      if (wanted.has(k)) continue;
+      this.#written.delete(k);
+      this.#committed.delete(k);
+    }
+  }
+
   /** Forget a partition given up (a later owner may move its offset). */
   forget(tp: TopicPartition): void {
     this.#written.delete(key(tp));

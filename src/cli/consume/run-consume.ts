@@ -1,8 +1,8 @@
 // The consume loop without a group: resolve start positions, fetch, write records to stdout until
-// every partition reaches its stop (-e, --until), -c is met, stdout closes or Ctrl-C.
-import { Admin } from '../../client/admin.js';
-import { Consumer } from '../../client/consumer.js';
-import { connectToBroker } from '../broker-client.js';
+// every partition reaches its stop (-e, --until), -c is met, stdout closes or Ctrl-C. A lost
+// broker is waited for, and reading goes on from the same positions once it is back.
+import { Consumer, type ConsumerOptions, type PartitionPosition } from '../../client/consumer.js';
+import { BrokerLink, isConnectionLost } from '../broker-link.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { RecordWriter, type RecordWriterOptions } from './record-writer.js';
@@ -19,45 +19,67 @@ export const FETCH_MAX_BYTES = 4 << 20;
 export const PARTITION_MAX_BYTES = 1 << 20;
 
 export async function runConsume(globals: GlobalOptions, settings: ConsumeSettings, io: CliIo): Promise<void> {
-  const connection = await connectToBroker(globals);
+  const link = await BrokerLink.open(globals, io);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const admin = new Admin(connection);
-    const topics = await resolveTopics(admin, settings.topics);
-    const positions = await startPositions(admin, topics, settings.positions);
+    const topics = await resolveTopics(link.admin, settings.topics);
+    const positions = await startPositions(link.admin, topics, settings.positions);
     const warned = new Set<string>();
-    const consumer = new Consumer(connection, {
-      maxWaitMs: FETCH_MAX_WAIT_MS,
-      maxBytes: FETCH_MAX_BYTES,
-      partitionMaxBytes: PARTITION_MAX_BYTES,
-      onOffsetReset: (topic, partition, from, to) => {
-        const key = `${topic}/${partition}`;
-        if (warned.has(key) || to < from) return;
-        warned.add(key);
-        io.stderr.write(`spool: ${key}: offset ${from} is no longer in the log (retention or trim); continuing from ${to}\n`);
-      },
-    });
-    for (const position of positions) consumer.assign(position);
+    const onOffsetReset = (topic: string, partition: number, from: number, to: number) => {
+      const key = `${topic}/${partition}`;
+      if (warned.has(key) || to < from) return;
+      warned.add(key);
+      io.stderr.write(`spool: ${key}: offset ${from} is no longer in the log (retention or trim); continuing from ${to}\n`);
+    };
     const writer = new RecordWriter(io.stdout, settings.writer);
-    for await (const fetched of consumer.fetches(abort.signal)) {
-      for (const data of fetched) {
-        const progress = await writer.writePartition(data);
-        if (progress.stoppedAt !== null) {
-          const position = consumer.position(data.topic, data.partition);
-          if (position !== undefined) position.stopOffset = Math.min(position.stopOffset ?? Infinity, progress.stoppedAt, position.offset);
-        }
-        if (writer.done) break;
+    let consumer = newConsumer(link, positions, onOffsetReset);
+    for (;;) {
+      try {
+        await consumeAll(consumer, writer, abort.signal);
+        break;
+      } catch (err) {
+        if (!isConnectionLost(err) || !(await link.reconnect(err, abort.signal))) throw err;
+        // Go on from the positions reached: the fetch that failed had not moved them.
+        consumer = newConsumer(link, consumer.assignment(), onOffsetReset);
       }
-      await writer.flush();
-      if (writer.done) break;
     }
     await writer.finish();
+  } catch (err) {
+    // Ctrl-C while waiting for a lost broker is a clean stop.
+    if (!(abort.signal.aborted && isConnectionLost(err))) throw err;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    connection.close();
+    link.close();
+  }
+}
+
+function newConsumer(link: BrokerLink, positions: readonly PartitionPosition[], onOffsetReset: ConsumerOptions['onOffsetReset']): Consumer {
+  const consumer = new Consumer(link.connection, {
+    maxWaitMs: FETCH_MAX_WAIT_MS,
+    maxBytes: FETCH_MAX_BYTES,
+    partitionMaxBytes: PARTITION_MAX_BYTES,
+    ...(onOffsetReset === undefined ? {} : { onOffsetReset }),
+  });
+  for (const position of positions) consumer.assign(position);
+  return consumer;
+}
+
+/** Fetch and write until every partition reached its stop, the writer is done, or `signal` aborts. */
+async function consumeAll(consumer: Consumer, writer: RecordWriter, signal: AbortSignal): Promise<void> {
+  for await (const fetched of consumer.fetches(signal)) {
+    for (const data of fetched) {
+      const progress = await writer.writePartition(data);
+      if (progress.stoppedAt !== null) {
+        const position = consumer.position(data.topic, data.partition);
+        if (position !== undefined) position.stopOffset = Math.min(position.stopOffset ?? Infinity, progress.stoppedAt, position.offset);
+      }
+      if (writer.done) break;
+    }
+    await writer.flush();
+    if (writer.done) return;
   }
 }

@@ -3,7 +3,9 @@
 // applied between fetches. Giving a partition up means: stop reading it, let stdout take what
 // was written, commit it, and only then report it released. Offsets are committed only for
 // records stdout has taken, every --commit-interval-ms, on every revoke and at exit, so a clean
-// stop or rebalance repeats nothing and a crash repeats at most the last interval.
+// stop or rebalance repeats nothing and a crash repeats at most the last interval. A lost broker
+// is waited for and the group joined again; a partition that comes back to this process goes on
+// after the last record it wrote.
 import { hostname } from 'node:os';
 import { Admin } from '../../client/admin.js';
 import { Consumer, type PartitionPosition } from '../../client/consumer.js';
@@ -11,7 +13,7 @@ import { GroupMembership, type Assignment } from '../../client/group-membership.
 import { BrokerError } from '../../common/errors.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import type { TopicPartition } from '../../protocol/messages/topic-partitions.js';
-import { connectToBroker } from '../broker-client.js';
+import { BrokerLink, isConnectionLost } from '../broker-link.js';
 import type { GroupSettings } from '../commands/consume.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { OffsetSpec } from '../options/offset-spec.js';
@@ -28,37 +30,54 @@ const GROUP_FETCH_MAX_WAIT_MS = 200;
 const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 
 export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeSettings, group: GroupSettings, io: CliIo): Promise<void> {
-  const connection = await connectToBroker(globals);
-  const admin = new Admin(connection);
-  const membership = new GroupMembership(connection, {
-    group: group.group,
-    topics: settings.topics,
-    clientId: `spool-${hostname()}-${process.pid}`,
-    sessionTimeoutMs: group.sessionTimeoutMs,
-  });
-  const consumer = new Consumer(connection, {
-    maxWaitMs: GROUP_FETCH_MAX_WAIT_MS,
-    maxBytes: FETCH_MAX_BYTES,
-    partitionMaxBytes: PARTITION_MAX_BYTES,
-    onOffsetReset: (topic, partition, from, to) => {
-      if (to > from) io.stderr.write(`spool: ${topic}/${partition}: offset ${from} is no longer in the log; continuing from ${to}\n`);
-    },
-  });
+  const link = await BrokerLink.open(globals, io);
   const writer = new RecordWriter(io.stdout, settings.writer);
   const tracker = new OffsetTracker();
-  const member = new MemberLoop(admin, membership, consumer, writer, tracker, settings, group);
-  const stop = () => member.stop();
+  const stopping = new AbortController();
+  let member: MemberLoop | null = null;
+  const stop = () => {
+    stopping.abort();
+    member?.stop();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    await member.run();
+    for (let firstJoin = true; ; firstJoin = false) {
+      member = new MemberLoop({ link, writer, tracker, settings, group, firstJoin, stderr: io.stderr });
+      try {
+        await member.run();
+        return;
+      } catch (err) {
+        if (isConnectionLost(err)) {
+          if (!(await link.reconnect(err, stopping.signal))) return; // Ctrl-C while waiting: a clean stop
+        } else if (err instanceof BrokerError && err.code === ErrorCode.UnknownMemberId && !stopping.signal.aborted) {
+          // Silent past the session timeout (stopped, suspended): the group went on without this
+          // member. Join again, from the committed offsets, as a Kafka consumer does.
+          io.stderr.write(`spool: ${err.message}; joining group "${group.group}" again\n`);
+        } else {
+          throw err;
+        }
+      }
+    }
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    connection.close();
+    link.close();
   }
 }
 
+interface MemberLoopParts {
+  link: BrokerLink;
+  writer: RecordWriter;
+  tracker: OffsetTracker;
+  settings: ConsumeSettings;
+  group: GroupSettings;
+  /** The first join of the command: its first assignment starts at --from. */
+  firstJoin: boolean;
+  stderr: CliIo['stderr'];
+}
+
+/** One membership of the group: from joining to leaving, or to losing the broker. */
 class MemberLoop {
   readonly #admin: Admin;
   readonly #membership: GroupMembership;
@@ -72,17 +91,31 @@ class MemberLoop {
   #pending: Assignment | null = null;
   #failure: Error | null = null;
   #stopped = false;
-  #firstAssignment = true;
+  /** The first assignment of the command starts at --from; later ones at the commits. */
+  #firstAssignment: boolean;
   #wake: () => void = () => {};
 
-  constructor(admin: Admin, membership: GroupMembership, consumer: Consumer, writer: RecordWriter, tracker: OffsetTracker, settings: ConsumeSettings, group: GroupSettings) {
-    this.#admin = admin;
-    this.#membership = membership;
-    this.#consumer = consumer;
+  constructor({ link, writer, tracker, settings, group, firstJoin, stderr }: MemberLoopParts) {
+    this.#admin = link.admin;
+    this.#membership = new GroupMembership(link.connection, {
+      group: group.group,
+      topics: settings.topics,
+      clientId: `spool-${hostname()}-${process.pid}`,
+      sessionTimeoutMs: group.sessionTimeoutMs,
+    });
+    this.#consumer = new Consumer(link.connection, {
+      maxWaitMs: GROUP_FETCH_MAX_WAIT_MS,
+      maxBytes: FETCH_MAX_BYTES,
+      partitionMaxBytes: PARTITION_MAX_BYTES,
+      onOffsetReset: (topic, partition, from, to) => {
+        if (to > from) stderr.write(`spool: ${topic}/${partition}: offset ${from} is no longer in the log; continuing from ${to}\n`);
+      },
+    });
     this.#writer = writer;
     this.#tracker = tracker;
     this.#settings = settings;
     this.#group = group;
+    this.#firstAssignment = firstJoin;
   }
 
   stop(): void {
@@ -92,6 +125,9 @@ class MemberLoop {
 
   async run(): Promise<void> {
     const first = await this.#membership.join();
+    // Joining again (after a lost broker): what this process wrote of partitions it has now
+    // got back is committed from here; the others have new owners.
+    this.#tracker.keepOnly(first.partitions);
     await this.#apply(first);
     this.#membership.start(
       (assignment) => {
@@ -103,7 +139,12 @@ class MemberLoop {
         this.#wake();
       },
     );
-    const commitTimer = setInterval(() => void this.#commit(), this.#group.commitIntervalMs);
+    const commitTimer = setInterval(() => {
+      this.#commit().catch((err: unknown) => {
+        this.#failure ??= err instanceof Error ? err : new Error(String(err));
+        this.#wake();
+      });
+    }, this.#group.commitIntervalMs);
     try {
       await this.#loop();
       await this.#writer.finish();
@@ -192,7 +233,10 @@ class MemberLoop {
       const timestamp = from.kind === 'timestamp' ? from.timestampMs : undefined;
       const offsets = await this.#admin.listOffsets({ topic, partitions: mine, ...(timestamp === undefined ? {} : { timestamp }) });
       for (const o of offsets) {
-        const stored = committed.get(key({ topic, partition: o.partition })) ?? null;
+        const tp = { topic, partition: o.partition };
+        // Records this process wrote before it lost the broker, and could not commit, are not
+        // written twice when the partition comes back to it.
+        const stored = maxOffset(committed.get(key(tp)) ?? null, this.#tracker.writtenOffset(tp));
         const offset = startOffset(from, stored, o, this.#group.reset);
         const stop = stopOffset(this.#settings.positions, o.logEndOffset);
         positions.push({ topic, partition: o.partition, offset, ...(stop === undefined ? {} : { stopOffset: stop }) });
@@ -235,6 +279,11 @@ class MemberLoop {
       throw err;
     }
   }
+}
+
+function maxOffset(committed: number | null, written: number | undefined): number | null {
+  if (written === undefined) return committed;
+  return committed === null ? written : Math.max(committed, written);
 }
 
 /** -e stops at the end offset seen at assignment, --until N before offset N; both: the lower. */

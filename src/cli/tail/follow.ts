@@ -3,19 +3,18 @@
 // `refreshMs` one Metadata request re-resolves the topic patterns (a control request, not log
 // polling): topics created later and partitions added later are assigned from their log start,
 // deleted topics are dropped. With `trackEnds` the same refresh reads the log end offsets, so the
-// lag of idle partitions stays right too.
-import type { Admin } from '../../client/admin.js';
-import type { Connection } from '../../client/connection.js';
+// lag of idle partitions stays right too. A lost broker is waited for (BrokerLink); following
+// then goes on from the same positions, and the next refresh picks up what changed meanwhile.
 import { Consumer, type FetchedPartition, type PartitionPosition } from '../../client/consumer.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError } from '../../common/errors.js';
+import { isConnectionLost, type BrokerLink } from '../broker-link.js';
 import { FETCH_MAX_BYTES, FETCH_MAX_WAIT_MS, PARTITION_MAX_BYTES } from '../consume/run-consume.js';
 
 export const REFRESH_MS = 2000;
 
 export interface FollowOptions {
-  connection: Connection;
-  admin: Admin;
+  link: BrokerLink;
   /** Topic names and glob patterns, as given. */
   patterns: readonly string[];
   /** Where each partition known at the start continues (the log ends after the history). */
@@ -75,7 +74,8 @@ export class Follower {
     let stopped = false;
     const schedule = () => {
       timer = setTimeout(() => {
-        // Not awaited: a failed refresh is handed to the loop through #refreshError.
+        // Not awaited: a failed refresh is handed to the loop through #refreshError. Refreshes
+        // go on after a lost connection, to pick up what changed while the broker was away.
         void this.refresh().then(
           () => {
             if (!stopped) schedule();
@@ -83,6 +83,7 @@ export class Follower {
           (err: unknown) => {
             this.#refreshError = err;
             this.#wake?.();
+            if (!stopped && isConnectionLost(err)) schedule();
           },
         );
       }, this.#options.refreshMs ?? REFRESH_MS);
@@ -92,19 +93,27 @@ export class Follower {
     schedule();
     try {
       while (!signal.aborted && !done()) {
-        if (this.#refreshError !== null) throw this.#refreshError;
-        if (this.#consumer.assignment().length === 0) {
-          await new Promise<void>((resolve) => (this.#wake = resolve));
-          this.#wake = null;
-          continue;
-        }
         let fetched: FetchedPartition[] | null;
         try {
+          const refreshError = this.#refreshError;
+          this.#refreshError = null;
+          if (refreshError !== null) throw refreshError;
+          if (this.#consumer.assignment().length === 0) {
+            await new Promise<void>((resolve) => (this.#wake = resolve));
+            this.#wake = null;
+            continue;
+          }
           fetched = await unlessAborted(this.#consumer.poll(), signal);
         } catch (err) {
-          // A topic deleted while followed: drop it (the refresh sees it gone) and go on.
-          if (!(err instanceof BrokerError) || err.code !== ErrorCode.UnknownTopicOrPartition || signal.aborted) throw err;
-          await this.refresh();
+          if (signal.aborted) return;
+          if (isConnectionLost(err)) {
+            if (!(await this.#options.link.reconnect(err, signal))) return;
+          } else if (err instanceof BrokerError && err.code === ErrorCode.UnknownTopicOrPartition) {
+            // A topic deleted while followed: drop it (the refresh sees it gone) and go on.
+            await this.refresh();
+          } else {
+            throw err;
+          }
           this.#consumer = this.#rebuild(this.#consumer);
           continue;
         }
@@ -133,7 +142,8 @@ export class Follower {
   }
 
   async #refresh(): Promise<void> {
-    const { admin, patterns } = this.#options;
+    const { link, patterns } = this.#options;
+    const admin = link.admin;
     const metadata = await admin.metadata({ topics: [...patterns] });
     let changed = false;
     const present = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
@@ -166,7 +176,7 @@ export class Follower {
   }
 
   #newConsumer(): Consumer {
-    return new Consumer(this.#options.connection, {
+    return new Consumer(this.#options.link.connection, {
       maxWaitMs: FETCH_MAX_WAIT_MS,
       maxBytes: FETCH_MAX_BYTES,
       partitionMaxBytes: PARTITION_MAX_BYTES,

@@ -17,6 +17,8 @@ export interface FeedStats {
   paused: boolean;
   /** Records waiting to be drawn (while paused: held until resume). */
   held: number;
+  /** Why nothing arrives (the broker is away), or null. */
+  notice: string | null;
 }
 
 export interface FeedSource {
@@ -36,6 +38,7 @@ export class LiveFeed {
   #queueBytes = 0;
   #total = 0;
   #paused = false;
+  #notice: string | null = null;
   #source: FeedSource | null = null;
   #samples: Array<{ ms: number; total: number }> = [];
   #roomWaiters: Array<() => void> = [];
@@ -106,6 +109,12 @@ export class LiveFeed {
     this.#notify();
   }
 
+  /** Say why nothing arrives (null when things are back to normal). */
+  setNotice(notice: string | null): void {
+    this.#notice = notice;
+    this.#notify();
+  }
+
   /** Called whenever records arrive or the state changes; returns the unsubscribe. */
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
@@ -140,6 +149,7 @@ export class LiveFeed {
       partitions: this.#source?.partitions ?? 0,
       paused: this.#paused,
       held: this.#queue.length,
+      notice: this.#notice,
     };
   }
 

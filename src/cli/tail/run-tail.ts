@@ -2,13 +2,12 @@
 // until Ctrl-C. Into a pipe or file it prints exactly what `consume -f FMT` prints for those
 // records, each record flushed at once; on a terminal it shows the live view (ui/tail-view.tsx),
 // or with --no-follow the same rows printed once.
-import { Admin } from '../../client/admin.js';
-import type { Connection } from '../../client/connection.js';
+import type { Admin } from '../../client/admin.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError } from '../../common/errors.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import { liveViewEnabled } from '../../ui/render-live.js';
-import { connectToBroker } from '../broker-client.js';
+import { BrokerLink } from '../broker-link.js';
 import { RecordWriter } from '../consume/record-writer.js';
 import type { RecordFilter } from '../format/record-filter.js';
 import type { RecordFormatter } from '../format/record-format.js';
@@ -32,24 +31,22 @@ export interface TailSettings {
 }
 
 export interface TailContext {
-  connection: Connection;
-  admin: Admin;
+  link: BrokerLink;
   topics: TopicMetadata[];
   start: TailStart;
   signal: AbortSignal;
 }
 
 export async function runTail(globals: GlobalOptions, settings: TailSettings, io: CliIo): Promise<void> {
-  const connection = await connectToBroker(globals, io);
+  const link = await BrokerLink.open(globals, io);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const admin = new Admin(connection);
-    const topics = await matchTopics(admin, settings.patterns);
-    const start = await readLastRecords(connection, admin, topics, settings.count, abort.signal);
-    const context = { connection, admin, topics, start, signal: abort.signal };
+    const topics = await matchTopics(link.admin, settings.patterns);
+    const start = await readLastRecords(link.connection, link.admin, topics, settings.count, abort.signal);
+    const context = { link, topics, start, signal: abort.signal };
     if (liveViewEnabled(io)) {
       const { tailLive } = await import('./tail-live.js');
       await tailLive(context, settings, io);
@@ -61,7 +58,7 @@ export async function runTail(globals: GlobalOptions, settings: TailSettings, io
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    connection.close();
+    link.close();
   }
 }
 
@@ -89,8 +86,7 @@ async function tailPlain(context: TailContext, settings: TailSettings, io: CliIo
     }
     const warned = new Set<string>();
     const follower = new Follower({
-      connection: context.connection,
-      admin: context.admin,
+      link: context.link,
       patterns: settings.patterns,
       start: start.ends,
       // Records that arrive together are written together, at once: one write per fetch

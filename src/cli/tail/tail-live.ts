@@ -33,8 +33,7 @@ export async function tailLive(context: TailContext, settings: TailSettings, io:
   for (const walker of context.start.history.records()) sink.add(walker.cursor, walker.topic, walker.partition);
   feed.restartRate();
   const follower = new Follower({
-    connection: context.connection,
-    admin: context.admin,
+    link: context.link,
     patterns: settings.patterns,
     start: context.start.ends,
     trackEnds: true,
@@ -44,6 +43,8 @@ export async function tailLive(context: TailContext, settings: TailSettings, io:
     },
   });
   feed.setSource(follower);
+  // Inside the view a stderr line would tear the screen: the status bar says it instead.
+  context.link.onEvent = (event) => feed.setNotice(event.kind === 'lost' ? 'waiting for the broker to come back' : null);
   const stopFollowing = new AbortController();
   const stop = () => stopFollowing.abort();
   context.signal.addEventListener('abort', stop, { once: true });

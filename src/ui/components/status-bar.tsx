@@ -18,7 +18,7 @@ export interface StatusBarProps {
 }
 
 export function StatusBar({ stats, patterns, palette: p, draft, filter }: StatusBarProps) {
-  const state = stats.paused ? p.warn('❚❚ paused') : p.good('▶ following');
+  const state = stats.notice !== null ? p.warn(`⚠ ${stats.notice}`) : stats.paused ? p.warn('❚❚ paused') : p.good('▶ following');
   const what =
     stats.topics.length === 0
       ? p.dim(`waiting for topics matching ${patterns.join(' ')}`)

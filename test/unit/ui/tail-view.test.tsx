@@ -86,6 +86,16 @@ describe('ui > tail view', () => {
     await until(() => app.lastFrame() ?? '', /following/);
   });
 
+  test('while the broker is away the status bar says so, and says following again once it is back', async () => {
+    const { feed, app } = view();
+    await until(() => app.lastFrame() ?? '', /following/);
+    feed.setNotice('waiting for the broker to come back');
+    await until(() => app.lastFrame() ?? '', /⚠ waiting for the broker to come back 2 topics/);
+    assert.doesNotMatch(app.lastFrame() ?? '', /▶ following/);
+    feed.setNotice(null);
+    await until(() => app.lastFrame() ?? '', /▶ following 2 topics/);
+  });
+
   test('/ sets a live filter; only matching rows are drawn, escape clears it', async () => {
     const { feed, app, output } = view();
     await press(app, '/');

@@ -1,0 +1,82 @@
+// e2e: readers that outlive their broker. A following `consume` or `tail` whose broker is stopped
+// or killed says so once on stderr, waits without starting a broker itself, and goes on from the
+// same positions when one listens again: nothing is lost or printed twice. Ctrl-C while waiting
+// is a clean stop (exit 0). (Group members across a restart: groups-membership.test.ts.)
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { lockFilePid, processRunning, stopBroker } from '../helpers/spool-broker.js';
+import { assertExit, assertNoStackTrace, textLines, type SpoolProcess } from '../helpers/spool-cli.js';
+import { SpoolSandbox } from '../helpers/spool-sandbox.js';
+
+const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+const lines = (p: SpoolProcess) => textLines(p.stdout);
+
+describe('e2e > reconnect after a broker restart', () => {
+  let sandbox: SpoolSandbox;
+
+  before(async () => {
+    sandbox = await SpoolSandbox.create({ broker: true });
+    assertExit(await sandbox.run(['topic', 'create', 'feed', '-p', '2']), 0);
+  });
+
+  after(async () => {
+    await sandbox.cleanup();
+  });
+
+  async function produce(from: number, to: number): Promise<void> {
+    assertExit(await sandbox.run(['produce', 'feed', '-q'], { input: numbers(from, to).join('\n') + '\n' }), 0);
+  }
+
+  test('consume and tail go on after a graceful stop and after a kill -9 of the broker', async () => {
+    await produce(1, 20);
+    const consumer = sandbox.spawn(['consume', 'feed'], { stdin: 'ignore' });
+    const tail = sandbox.spawn(['tail', 'feed', '-n', '3'], { stdin: 'ignore' });
+    await consumer.waitFor((p) => lines(p).length === 20, 'the first 20 records');
+    // Once the last 3 are printed, tail follows from the ends it read them up to.
+    await tail.waitFor((p) => lines(p).length === 3, 'the last 3 records');
+    await produce(21, 25);
+    await tail.waitFor((p) => lines(p).length === 8, 'tail to print 5 new records');
+
+    await stopBroker(sandbox.broker!);
+    for (const reader of [consumer, tail]) {
+      await reader.waitFor((p) => p.stderr.includes('spool: lost the broker'), 'the notice of a lost broker');
+    }
+    assert.equal(lockFilePid(sandbox.dataDir), null, 'no reader started a broker of its own');
+    await sandbox.startBroker();
+    await produce(26, 40);
+    await consumer.waitFor((p) => lines(p).length === 40, 'the records produced after the restart');
+    await tail.waitFor((p) => lines(p).length === 23, 'tail to follow after the restart');
+
+    await sandbox.killBroker();
+    await sandbox.startBroker();
+    await produce(41, 50);
+    await consumer.waitFor((p) => lines(p).length === 50, 'the records produced after the kill -9');
+    await tail.waitFor((p) => lines(p).length === 33, 'tail to follow after the kill -9');
+
+    for (const reader of [consumer, tail]) {
+      reader.kill('SIGINT');
+      const result = await reader.finish();
+      assertExit(result, 0, 'Ctrl-C');
+      assertNoStackTrace(result.stderr);
+      assert.equal(result.stderr.match(/spool: the broker is back/g)?.length, 2, result.stderr);
+    }
+    assert.deepEqual([...lines(consumer)].sort((a, b) => Number(a) - Number(b)), numbers(1, 50), 'consume: each record once');
+    assert.deepEqual(lines(tail).slice(3).sort((a, b) => Number(a) - Number(b)), numbers(21, 50), 'tail: each new record once');
+  });
+
+  test('Ctrl-C while waiting for the broker exits 0', async () => {
+    const consumer = sandbox.spawn(['consume', 'feed', '-o', 'end'], { stdin: 'ignore' });
+    const tail = sandbox.spawn(['tail', 'feed'], { stdin: 'ignore' });
+    await tail.waitFor((p) => lines(p).length === 10, 'the last 10 records');
+    await stopBroker(sandbox.broker!);
+    for (const reader of [consumer, tail]) {
+      await reader.waitFor((p) => p.stderr.includes('spool: lost the broker'), 'the notice of a lost broker');
+      assert.ok(processRunning(reader.pid), 'still waiting');
+      reader.kill('SIGINT');
+      const result = await reader.finish();
+      assertExit(result, 0, 'Ctrl-C while waiting');
+      assertNoStackTrace(result.stderr);
+    }
+    await sandbox.startBroker();
+  });
+});
