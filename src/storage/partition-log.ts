@@ -5,6 +5,7 @@
 //
 // Single-threaded: every method runs on the broker's event loop, one at a time.
 import { renameSync, rm, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ensureDir } from '../common/ensure-dir.js';
 import { OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
@@ -14,7 +15,7 @@ import { INDEX_INTERVAL_BYTES, type OffsetIndex } from './offset-index.js';
 import { recoverSegments, type RecoveryReport } from './recover-partition.js';
 import { SegmentReads } from './segment-reads.js';
 import { firstOffsetAtOrAfter } from './time-search.js';
-import { Segment } from './segment.js';
+import { Segment, fsyncDirectory } from './segment.js';
 
 export interface PartitionLogOptions {
   dir: string;
@@ -93,7 +94,10 @@ export class PartitionLog {
   }
 
   static open(options: PartitionLogOptions): PartitionLog {
-    ensureDir(options.dir);
+    const created = ensureDir(options.dir);
+    // --fsync always: the topic and partition directories must survive a power loss as well as
+    // the segment file inside them.
+    if (options.syncDirectories === true) for (const dir of created) fsyncDirectory(dirname(dir));
     const { segments, report } = recoverSegments(options.dir, options.partitionId, options.index, options.logStartOffset);
     return new PartitionLog(options, segments, report);
   }

@@ -10,10 +10,11 @@ describe('common > ensureDir', () => {
     const root = mkdtempSync(join(tmpdir(), 'spool-dir-'));
     try {
       const deep = join(root, 'a', 'b', 'c');
-      ensureDir(deep);
+      assert.deepEqual(ensureDir(deep), [join(root, 'a'), join(root, 'a', 'b'), deep], 'the levels it created, outermost first');
       assert.ok(statSync(deep).isDirectory());
       assert.equal(statSync(join(root, 'a')).mode & 0o777, 0o700);
-      ensureDir(deep);
+      assert.deepEqual(ensureDir(deep), [], 'nothing created the second time');
+      assert.deepEqual(ensureDir(join(deep, 'd')), [join(deep, 'd')]);
       writeFileSync(join(root, 'file'), 'x');
       assert.throws(() => ensureDir(join(root, 'file')), /EEXIST/);
       assert.throws(() => ensureDir(join(root, 'file', 'below')), /ENOTDIR/);
