@@ -12,6 +12,8 @@ import { textWidth } from './text-width.js';
 
 export interface TopViewProps {
   load: () => Promise<TopSnapshot>;
+  /** After a failed load: resolves true once loading can go on (the broker is back), false to end with the error. */
+  recover?: (err: unknown) => Promise<boolean>;
   intervalMs: number;
   palette: Palette;
 }
@@ -20,10 +22,11 @@ export function showTopView(props: TopViewProps, io: CliIo, signal: AbortSignal)
   return renderLive(<TopView {...props} />, io, signal);
 }
 
-export function TopView({ load, intervalMs, palette }: TopViewProps) {
+export function TopView({ load, recover, intervalMs, palette }: TopViewProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const [snapshot, setSnapshot] = useState<TopSnapshot | null>(null);
+  const [waiting, setWaiting] = useState(false);
 
   useInput(
     (input) => {
@@ -42,7 +45,13 @@ export function TopView({ load, intervalMs, palette }: TopViewProps) {
         setSnapshot(next);
         timer = setTimeout(() => void refresh(), intervalMs); // errors end the view through exit()
       } catch (err) {
-        if (!cancelled) exit(err instanceof Error ? err : new Error(String(err)));
+        if (cancelled) return;
+        setWaiting(true);
+        const recovered = recover !== undefined && (await recover(err).catch(() => false));
+        if (cancelled) return;
+        setWaiting(false);
+        if (recovered) void refresh();
+        else exit(err instanceof Error ? err : new Error(String(err)));
       }
     };
     void refresh(); // errors end the view through exit()
@@ -50,10 +59,16 @@ export function TopView({ load, intervalMs, palette }: TopViewProps) {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [load, intervalMs, exit]);
+  }, [load, recover, intervalMs, exit]);
 
-  if (snapshot === null) return <Text>{palette.dim('loading…')}</Text>;
-  return <TopPanel snapshot={snapshot} palette={palette} />;
+  const notice = waiting ? <Text>{palette.warn('⚠ lost the broker; waiting for it to come back (q quits)')}</Text> : null;
+  if (snapshot === null) return notice ?? <Text>{palette.dim('loading…')}</Text>;
+  return (
+    <Box flexDirection="column">
+      {notice}
+      <TopPanel snapshot={snapshot} palette={palette} />
+    </Box>
+  );
 }
 
 const STATE_STYLE: Record<string, keyof Pick<Palette, 'good' | 'warn' | 'dim' | 'bad'>> = { stable: 'good', rebalancing: 'warn', empty: 'dim', dead: 'bad' };

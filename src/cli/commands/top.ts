@@ -2,9 +2,8 @@
 // when stdout is not a terminal, one snapshot as JSON (two readings `--interval-ms` apart, so
 // the rates are real).
 import type { Command } from 'commander';
-import { Admin } from '../../client/admin.js';
 import { liveViewEnabled } from '../../ui/render-live.js';
-import { connectToBroker } from '../broker-client.js';
+import { BrokerLink, isConnectionLost } from '../broker-link.js';
 import { paletteFor } from '../colors.js';
 import { globalOptions } from '../global-options.js';
 import { writeOut, type CliIo } from '../io.js';
@@ -33,13 +32,13 @@ Examples:
     .action(async (flags: TopFlags, command: Command) => {
       const intervalMs = parsePositiveInt(flags.intervalMs, '--interval-ms');
       const globals = globalOptions(command, io);
-      const connection = await connectToBroker(globals, io);
+      const link = await BrokerLink.open(globals, io);
       const abort = new AbortController();
       const onSignal = () => abort.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const sampler = new TopSampler(new Admin(connection));
+        const sampler = new TopSampler(link);
         if (flags.json === true || !liveViewEnabled(io)) {
           await sampler.sample();
           await sleep(intervalMs, abort.signal);
@@ -48,11 +47,15 @@ Examples:
           return;
         }
         const { showTopView } = await import('../../ui/top-view.js');
-        await showTopView({ load: () => sampler.sample(), intervalMs, palette: paletteFor(io.stdout, io.env) }, io, abort.signal);
+        // The dashboard outlives a broker restart: it says it is waiting (not on stderr, which
+        // would tear the view) and goes on when the broker is back.
+        link.onEvent = () => undefined;
+        const recover = async (err: unknown) => isConnectionLost(err) && (await link.reconnect(err, abort.signal));
+        await showTopView({ load: () => sampler.sample(), recover, intervalMs, palette: paletteFor(io.stdout, io.env) }, io, abort.signal);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        connection.close();
+        link.close();
       }
     });
 }

@@ -38,17 +38,19 @@ export interface TopSnapshot {
 }
 
 export class TopSampler {
-  readonly #admin: Admin;
+  /** Where the Admin comes from (a BrokerLink's changes when the broker comes back). */
+  readonly #source: { readonly admin: Admin };
   readonly #now: () => number;
   #previous: { atMs: number; traffic: Map<string, TopicTrafficDescription> } | null = null;
 
-  constructor(admin: Admin, now: () => number = () => performance.now()) {
-    this.#admin = admin;
+  constructor(source: { readonly admin: Admin }, now: () => number = () => performance.now()) {
+    this.#source = source;
     this.#now = now;
   }
 
   async sample(): Promise<TopSnapshot> {
-    const [status, descriptions, groups] = await Promise.all([this.#admin.brokerStatus(), this.#admin.describeTopics(), this.#admin.listGroups()]);
+    const admin = this.#source.admin;
+    const [status, descriptions, groups] = await Promise.all([admin.brokerStatus(), admin.describeTopics(), admin.listGroups()]);
     const atMs = this.#now();
     const previous = this.#previous;
     const intervalMs = previous === null ? null : atMs - previous.atMs;

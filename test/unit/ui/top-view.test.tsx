@@ -6,7 +6,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { makePalette } from '../../../src/cli/colors.js';
 import type { TopSnapshot } from '../../../src/cli/top/top-sampler.js';
 import { topJson } from '../../../src/cli/top/top-tables.js';
-import { TopPanel } from '../../../src/ui/top-view.js';
+import { TopPanel, TopView } from '../../../src/ui/top-view.js';
 
 const PALETTE = makePalette(new Chalk({ level: 0 }));
 
@@ -31,6 +31,15 @@ const SNAPSHOT: TopSnapshot = {
 
 afterEach(() => cleanup());
 
+/** Wait (up to 5 s, for a loaded machine) until `text()` matches. */
+async function until(text: () => string, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!pattern.test(text())) {
+    if (Date.now() > deadline) assert.match(text(), pattern);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe('ui > top view', () => {
   test('the broker, a topics table and a groups table', () => {
     const frame = render(<TopPanel snapshot={SNAPSHOT} palette={PALETTE} />).lastFrame() ?? '';
@@ -49,5 +58,22 @@ describe('ui > top view', () => {
     assert.deepEqual(json.topics[0]!.endOffsets, [100, 200, 300, 400, 500, 600]);
     assert.equal(json.topics[1]!.messagesInPerSec, null);
     assert.deepEqual(json.groups, [{ group: 'workers', state: 'stable', members: 3, topics: ['logs'], lag: 1500 }]);
+  });
+
+  test('a failed refresh shows that the broker is being waited for, and the tables come back when it is', async () => {
+    let calls = 0;
+    let back: (ok: boolean) => void = () => undefined;
+    const load = async () => {
+      calls++;
+      if (calls === 2) throw new Error('the broker closed the connection');
+      return { ...SNAPSHOT, broker: { ...SNAPSHOT.broker, pid: calls === 1 ? 4242 : 5353 } };
+    };
+    const recover = () => new Promise<boolean>((resolve) => (back = resolve));
+    const app = render(<TopView load={load} recover={recover} intervalMs={20} palette={PALETTE} />);
+    await until(() => app.lastFrame() ?? '', /⚠ lost the broker; waiting for it to come back/);
+    assert.match(app.lastFrame() ?? '', /broker pid 4242/, 'the last tables stay while waiting');
+    back(true);
+    await until(() => app.lastFrame() ?? '', /broker pid 5353/);
+    assert.doesNotMatch(app.lastFrame() ?? '', /waiting for it/);
   });
 });
