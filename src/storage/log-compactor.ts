@@ -72,6 +72,8 @@ export interface CompactionReport {
   cleanableEndOffset: number;
   /** When a tombstone kept by this pass may be dropped (epoch ms), or null when none is waiting. */
   tombstoneDueMs: number | null;
+  /** Closed segments left without a batch and deleted (never the first). */
+  segmentsDropped: number;
   /** False when the pass stopped early (broker stopping, partition gone). */
   complete: boolean;
 }
@@ -128,6 +130,8 @@ export async function compactPartition(
   if (cleaner.tombstonesRemovable && pendingTombstoneMs !== Infinity) {
     report.tombstoneDueMs = pendingTombstoneMs + config.deleteRetentionMs + 1;
   }
+  if (options.signal?.aborted === true || options.isCurrent?.() === false) return finish(false);
+  report.segmentsDropped = log.dropEmptySegments();
   return finish(true);
 }
 
@@ -144,6 +148,7 @@ function emptyReport(cleanableEndOffset: number): CompactionReport {
     keys: 0,
     cleanableEndOffset,
     tombstoneDueMs: null,
+    segmentsDropped: 0,
     complete: false,
   };
 }

@@ -340,6 +340,27 @@ export class PartitionLog {
     return doomed.length;
   }
 
+  /**
+   * Delete the closed segments compaction left without a batch, except the first (whose base is
+   * where the log starts): a read of an offset in their range goes on at the next segment, as at
+   * any gap compaction leaves. The rows go first; a crash before a file is removed leaves an
+   * empty file, which recovery takes back as an empty segment for the next pass to drop.
+   */
+  dropEmptySegments(): number {
+    const empty = this.#segments.filter((s, i) => i > 0 && s !== this.#active && s.sizeBytes === 0);
+    if (empty.length === 0) return 0;
+    this.#transaction(() => {
+      for (const s of empty) this.#index.dropSegment(this.partitionId, s.baseOffset, s.nextOffset);
+    });
+    for (const s of empty) {
+      this.#segments.splice(this.#segments.indexOf(s), 1);
+      this.#reads.forget(s);
+      s.close();
+      rmSync(s.path, { force: true }); // an empty file: nothing to free, so no need to go off the loop
+    }
+    return empty.length;
+  }
+
   /** Delete the oldest closed segment (retention); false when only the active one is left. */
   deleteOldestSegment(): boolean {
     const next = this.#segments[1];

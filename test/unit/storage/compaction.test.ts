@@ -274,16 +274,31 @@ describe('storage > log compaction', () => {
     assert.deepEqual(describeRecords(readAll(log)), expectedLines(latestOf(writes, offsets)));
   });
 
-  test('a batch whose every record is superseded is dropped, and a segment may end up empty', async () => {
-    const { log } = openTopic();
+  test('a batch whose every record is superseded is dropped; segments left empty are deleted, all but the first', async () => {
+    const { logs, log } = openTopic();
     const writes = rounds(2, 30);
     const offsets = produce(log, writes, 2);
     log.roll();
-    await compactPartition(log, configOf(log), NOW);
+    const segmentsBefore = log.segments().length;
+    const report = await compactPartition(log, configOf(log), NOW);
+    assert.ok(report.segmentsDropped > 0, 'some segments were left empty');
+    assert.equal(log.segments().length, segmentsBefore - report.segmentsDropped);
     const sizes = fixture.segmentPaths().map((p) => readWhole(p).length);
-    assert.ok(sizes.slice(0, -2).some((s) => s === 0), `some closed segment is empty: ${sizes.join(',')}`);
-    assert.deepEqual(describeRecords(readAll(log)), expectedLines(latestOf(writes, offsets)));
+    assert.equal(sizes.length, log.segments().length, 'their files are gone');
+    assert.ok(sizes.slice(1, -1).every((s) => s > 0), `only the first and the active segment may be empty: ${sizes.join(',')}`);
+    const expected = expectedLines(latestOf(writes, offsets));
+    assert.deepEqual(describeRecords(readAll(log)), expected);
+    assert.equal(log.logStartOffset, 0, 'the log start does not move');
     assert.equal(log.firstTimestamp(), BASE_TIMESTAMP);
+    // Reads from offsets inside a deleted segment's range go on at the next record kept, and a
+    // reopen sees the same log without rescanning anything.
+    for (const offset of [0, 10, 30, 50]) {
+      assert.deepEqual(describeRecords(readAll(log, offset)), expected.filter((l) => Number(l.split(' ')[0]) >= offset));
+    }
+    const reopened = fixture.reopen(logs);
+    assert.equal(reopened.log.recovery.rebuiltSegments, 0);
+    assert.equal(reopened.log.segments().length, log.segments().length);
+    assert.deepEqual(describeRecords(readAll(reopened.log)), expected);
   });
 
   test('index rows are written as an append would, and a reopen trusts them', async () => {
