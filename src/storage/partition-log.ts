@@ -9,13 +9,14 @@ import { dirname } from 'node:path';
 import { ensureDir } from '../common/ensure-dir.js';
 import { OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
-import { batchSizeAt, readLastOffsetDelta, readMaxTimestamp, stampBaseOffset } from '../records/record-batch.js';
+import { batchSizeAt } from '../records/record-batch.js';
 import { RecordCursor } from '../records/record-cursor.js';
-import { INDEX_INTERVAL_BYTES, type OffsetIndex } from './offset-index.js';
+import type { OffsetIndex } from './offset-index.js';
 import { recoverSegments, type RecoveryReport } from './recover-partition.js';
 import { SegmentReads } from './segment-reads.js';
 import { firstOffsetAtOrAfter } from './time-search.js';
 import { Segment, fsyncDirectory } from './segment.js';
+import { stampBatches, type IndexRow } from './stamp-batches.js';
 
 export interface PartitionLogOptions {
   dir: string;
@@ -215,32 +216,18 @@ export class PartitionLog {
 
   #appendToActive(batches: Buffer): void {
     const segment = this.#active;
-    const startPosition = segment.sizeBytes;
-    const startOffset = segment.nextOffset;
-    const startMax = segment.maxTimestamp;
-    const indexRows: Array<{ offset: number; position: number; maxBefore: number }> = [];
-    let bytesSinceIndex = this.#bytesSinceIndex;
-    let offset = startOffset;
-    let maxTimestamp = startMax;
-    let pos = 0;
-    while (pos < batches.length) {
-      const size = batchSizeAt(batches, pos);
-      if (startPosition + pos === 0 || bytesSinceIndex >= INDEX_INTERVAL_BYTES) {
-        indexRows.push({ offset, position: startPosition + pos, maxBefore: maxTimestamp });
-        bytesSinceIndex = 0;
-      }
-      stampBaseOffset(batches, pos, offset);
-      offset += readLastOffsetDelta(batches, pos) + 1;
-      maxTimestamp = Math.max(maxTimestamp, readMaxTimestamp(batches, pos));
-      bytesSinceIndex += size;
-      pos += size;
-    }
+    const run = stampBatches(batches, {
+      position: segment.sizeBytes,
+      offset: segment.nextOffset,
+      maxTimestamp: segment.maxTimestamp,
+      bytesSinceIndex: this.#bytesSinceIndex,
+    });
     segment.append(batches);
-    segment.nextOffset = offset;
-    segment.maxTimestamp = maxTimestamp;
+    segment.nextOffset = run.nextOffset;
+    segment.maxTimestamp = run.maxTimestamp;
     segment.firstAppendMs ??= this.#now();
-    this.#bytesSinceIndex = bytesSinceIndex;
-    for (const row of indexRows) this.#index.add(this.partitionId, segment.baseOffset, row.offset, row.position, row.maxBefore);
+    this.#bytesSinceIndex = run.bytesSinceIndex;
+    for (const row of run.rows) this.#index.add(this.partitionId, segment.baseOffset, row.offset, row.position, row.maxBefore);
   }
 
   /**
@@ -373,7 +360,7 @@ export class PartitionLog {
    * is atomic, so a crash leaves the old file or the new one, never a mix; the index rows follow
    * (recovery rebuilds them if the crash came between).
    */
-  replaceSegment(baseOffset: number, cleanedPath: string, rows: ReadonlyArray<{ offset: number; position: number; maxBefore: number }>): void {
+  replaceSegment(baseOffset: number, cleanedPath: string, rows: readonly IndexRow[]): void {
     const segment = this.#segments.find((s) => s.baseOffset === baseOffset);
     if (segment === undefined || segment === this.#active) throw new RangeError(`no closed segment at ${baseOffset}`);
     renameSync(cleanedPath, segment.path);
