@@ -129,14 +129,14 @@ async function produceOnce(file: string, topic: string, env: NodeJS.ProcessEnv):
 
 /**
  * RUNS pairs of runs, interleaved so that load from elsewhere on the machine falls on both: a
- * broker whose cleaner never runs, then one whose cleaner checks every 1000 ms; each started on
- * `dataDir`, given `settleMs` after its start, timed for one produce, and stopped.
+ * broker whose cleaner never runs, then one whose cleaner checks every `cleanerCheckMs`; each
+ * started on `dataDir`, given `settleMs` after its start, timed for one produce, and stopped.
  */
-async function pairedRuns(dataDir: string, file: string, topic: string, settleMs: number): Promise<{ without: number[]; withCleaner: number[] }> {
+async function pairedRuns(dataDir: string, file: string, topic: string, settleMs: number, cleanerCheckMs: number): Promise<{ without: number[]; withCleaner: number[] }> {
   const without: number[] = [];
   const withCleaner: number[] = [];
   for (let run = 0; run < RUNS; run++) {
-    for (const [checkMs, times] of [[NEVER_MS, without], [1000, withCleaner]] as const) {
+    for (const [checkMs, times] of [[NEVER_MS, without], [cleanerCheckMs, withCleaner]] as const) {
       const broker = startBrokerOn(dataDir, checkMs);
       try {
         await new Promise((resolve) => setTimeout(resolve, settleMs));
@@ -178,7 +178,9 @@ export async function benchCleanerImpact(scratch: string): Promise<Row[]> {
     logs.createTopic('retained', 1, { 'segment.bytes': String(4 << 20), 'retention.bytes': String(retentionBytes) });
     fill(logs, 'retained', makeBatches(null, Date.now()), retentionBytes);
     logs.close();
-    const retained = await pairedRuns(dataDir, file, 'retained', 0);
+    // The cleaner checks every 100 ms, so it runs several times during each produce (under a
+    // second), not once it is over.
+    const retained = await pairedRuns(dataDir, file, 'retained', 0, 100);
     const deletions = [...brokerLog(dataDir).matchAll(/retention deleted (\d+) segment/g)].reduce((n, m) => n + Number(m[1]), 0);
     rows.push(impactRow(`produce ${lines.toLocaleString('en-US')} x 100 B into a ${mb} MiB topic under retention`, retained.without, retained.withCleaner, `${deletions} segments deleted meanwhile`));
 
@@ -191,7 +193,7 @@ export async function benchCleanerImpact(scratch: string): Promise<Row[]> {
     fill(logs, 'state', makeBatches(KEYS, Date.now()), mb * 1024 * 1024);
     logs.close();
     const logBefore = brokerLog(dataDir).length;
-    const fresh = await pairedRuns(dataDir, file, 'fresh', 1200);
+    const fresh = await pairedRuns(dataDir, file, 'fresh', 1200, 1000);
     const passes = [...brokerLog(dataDir).slice(logBefore).matchAll(/state\/0: (compacted .*)$/gm)].map((m) => m[1]);
     const progress = passes.length === 0 ? 'no pass finished during the runs (each was still going when its broker stopped)' : `${passes.length} pass(es) finished: ${passes.join('; ')}`;
     rows.push(impactRow(`produce ${lines.toLocaleString('en-US')} x 100 B while a ${mb} MiB log is compacted`, fresh.without, fresh.withCleaner, progress));
