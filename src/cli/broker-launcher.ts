@@ -34,7 +34,9 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
   const child = spawn(process.execPath, ['--expose-gc', ...args], {
     detached: true,
     stdio: ['ignore', logFd, logFd, 'ipc'],
-    env: { ...process.env, SPOOL_LAUNCHED: '1' },
+    // One malloc arena: the broker's allocations (socket reads, fetch buffers, SQLite) come from
+    // its main thread, and glibc's per-thread arenas only fragment them (about 5 MB more RSS).
+    env: { MALLOC_ARENA_MAX: '1', ...process.env, SPOOL_LAUNCHED: '1' },
   });
   closeSync(logFd);
   try {
