@@ -3,29 +3,46 @@
 // partitions tables the plain `describe` prints, redrawn in place every refresh. q or Ctrl-C
 // quits. The data comes from `load()`, so a test can render GroupPanel with a description.
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import { useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import type { CliIo } from '../cli/io.js';
 import { renderTable } from '../cli/format/table.js';
 import { memberTable, partitionTable, totalLag, type TableData } from '../cli/group/group-tables.js';
 import type { GroupDescription, GroupStateName } from '../protocol/messages/group-admin.js';
+import { WAITING_NOTICE, usePeriodicLoad } from './hooks/use-periodic-load.js';
 import { renderLive } from './render-live.js';
 
 const STATE_COLORS: Record<GroupStateName, string> = { stable: 'green', rebalancing: 'yellow', empty: 'gray', dead: 'red' };
 
-/** Show the group live until q, Ctrl-C or `signal`; a failed refresh ends the view with its error. */
-export function watchGroupLive(load: () => Promise<GroupDescription>, intervalMs: number, io: CliIo, signal: AbortSignal): Promise<void> {
-  return renderLive(<GroupWatch load={load} intervalMs={intervalMs} />, io, signal);
+/**
+ * Show the group live until q, Ctrl-C or `signal`. A failed refresh goes to `recover` (the view
+ * says it waits meanwhile); one it cannot recover from ends the view with its error.
+ */
+export function watchGroupLive(
+  load: () => Promise<GroupDescription>,
+  intervalMs: number,
+  io: CliIo,
+  signal: AbortSignal,
+  recover?: (err: unknown) => Promise<boolean>,
+): Promise<void> {
+  return renderLive(<GroupWatch load={load} intervalMs={intervalMs} {...(recover === undefined ? {} : { recover })} />, io, signal);
 }
 
 export interface GroupWatchProps {
   load: () => Promise<GroupDescription>;
   intervalMs: number;
+  recover?: (err: unknown) => Promise<boolean>;
 }
 
-export function GroupWatch({ load, intervalMs }: GroupWatchProps) {
+interface Snapshot {
+  description: GroupDescription;
+  refreshedMs: number;
+}
+
+export function GroupWatch({ load, intervalMs, recover }: GroupWatchProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  const [snapshot, setSnapshot] = useState<{ description: GroupDescription; refreshedMs: number } | null>(null);
+  const loadSnapshot = useCallback(async (): Promise<Snapshot> => ({ description: await load(), refreshedMs: Date.now() }), [load]);
+  const { data: snapshot, waiting } = usePeriodicLoad(loadSnapshot, intervalMs, recover);
 
   // Without a terminal on stdin there are no keys to read; Ctrl-C then arrives as SIGINT.
   useInput(
@@ -35,28 +52,14 @@ export function GroupWatch({ load, intervalMs }: GroupWatchProps) {
     { isActive: isRawModeSupported },
   );
 
-  useEffect(() => {
-    let cancelled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const refresh = async () => {
-      try {
-        const description = await load();
-        if (cancelled) return;
-        setSnapshot({ description, refreshedMs: Date.now() });
-        timer = setTimeout(() => void refresh(), intervalMs);
-      } catch (err) {
-        if (!cancelled) exit(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
-    void refresh(); // errors end the view through exit()
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [load, intervalMs, exit]);
-
-  if (snapshot === null) return <Text dimColor>loading…</Text>;
-  return <GroupPanel description={snapshot.description} refreshedMs={snapshot.refreshedMs} />;
+  const notice = waiting ? <Text color="yellow">{WAITING_NOTICE}</Text> : null;
+  if (snapshot === null) return notice ?? <Text dimColor>loading…</Text>;
+  return (
+    <Box flexDirection="column">
+      {notice}
+      <GroupPanel description={snapshot.description} refreshedMs={snapshot.refreshedMs} />
+    </Box>
+  );
 }
 
 export interface GroupPanelProps {

@@ -2,11 +2,11 @@
 // second in and out, messages, size, end offsets) and groups (state, members, lag), redrawn in
 // place every refresh. q or Ctrl-C quits. TopPanel renders one snapshot, so tests give it one.
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import { useEffect, useState } from 'react';
 import type { Palette } from '../cli/colors.js';
 import type { CliIo } from '../cli/io.js';
 import type { TopSnapshot } from '../cli/top/top-sampler.js';
 import { brokerLine, groupTable, topicTable, type TableData } from '../cli/top/top-tables.js';
+import { WAITING_NOTICE, usePeriodicLoad } from './hooks/use-periodic-load.js';
 import { renderLive } from './render-live.js';
 import { textWidth } from './text-width.js';
 
@@ -25,8 +25,7 @@ export function showTopView(props: TopViewProps, io: CliIo, signal: AbortSignal)
 export function TopView({ load, recover, intervalMs, palette }: TopViewProps) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
-  const [snapshot, setSnapshot] = useState<TopSnapshot | null>(null);
-  const [waiting, setWaiting] = useState(false);
+  const { data: snapshot, waiting } = usePeriodicLoad(load, intervalMs, recover);
 
   useInput(
     (input) => {
@@ -35,33 +34,7 @@ export function TopView({ load, recover, intervalMs, palette }: TopViewProps) {
     { isActive: isRawModeSupported },
   );
 
-  useEffect(() => {
-    let cancelled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const refresh = async () => {
-      try {
-        const next = await load();
-        if (cancelled) return;
-        setSnapshot(next);
-        timer = setTimeout(() => void refresh(), intervalMs); // errors end the view through exit()
-      } catch (err) {
-        if (cancelled) return;
-        setWaiting(true);
-        const recovered = recover !== undefined && (await recover(err).catch(() => false));
-        if (cancelled) return;
-        setWaiting(false);
-        if (recovered) void refresh();
-        else exit(err instanceof Error ? err : new Error(String(err)));
-      }
-    };
-    void refresh(); // errors end the view through exit()
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [load, recover, intervalMs, exit]);
-
-  const notice = waiting ? <Text>{palette.warn('⚠ lost the broker; waiting for it to come back (q quits)')}</Text> : null;
+  const notice = waiting ? <Text>{palette.warn(WAITING_NOTICE)}</Text> : null;
   if (snapshot === null) return notice ?? <Text>{palette.dim('loading…')}</Text>;
   return (
     <Box flexDirection="column">

@@ -64,6 +64,28 @@ describe('e2e > reconnect after a broker restart', () => {
     assert.deepEqual(lines(tail).slice(3).sort((a, b) => Number(a) - Number(b)), numbers(21, 50), 'tail: each new record once');
   });
 
+  test('group describe --watch goes on printing after a broker restart', async () => {
+    await produce(51, 60);
+    assertExit(await sandbox.run(['consume', 'feed', '-g', 'watched', '-e']), 0);
+    const watch = sandbox.spawn(['group', 'describe', 'watched', '--watch', '--json'], { stdin: 'ignore' });
+    await watch.waitFor((p) => lines(p).length >= 1, 'the first refresh');
+    await stopBroker(sandbox.broker!);
+    await watch.waitFor((p) => p.stderr.includes('spool: lost the broker'), 'the notice of a lost broker');
+    await sandbox.startBroker();
+    const before = lines(watch).length;
+    await watch.waitFor((p) => lines(p).length >= before + 2, 'refreshes after the restart');
+    watch.kill('SIGINT');
+    const result = await watch.finish();
+    assertExit(result, 0, 'Ctrl-C');
+    assertNoStackTrace(result.stderr);
+    for (const line of lines(watch)) {
+      const d = JSON.parse(line) as { group: string; state: string; partitions: Array<{ committedOffset: number }> };
+      assert.equal(d.group, 'watched');
+      assert.equal(d.state, 'empty');
+      assert.equal(d.partitions.reduce((n, p) => n + p.committedOffset, 0), 60, 'the commits survive the restart');
+    }
+  });
+
   test('Ctrl-C while waiting for the broker exits 0', async () => {
     const consumer = sandbox.spawn(['consume', 'feed', '-o', 'end'], { stdin: 'ignore' });
     const tail = sandbox.spawn(['tail', 'feed'], { stdin: 'ignore' });

@@ -2,16 +2,13 @@
 // GroupCoordinator sees them, their lag, and the offsets they will resume from.
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { liveViewEnabled } from '../../ui/render-live.js';
 import { say, withAdmin } from '../admin-session.js';
 import { groupDescriptionJson, groupListJson, renderGroupDescription, renderGroupList } from '../group/group-tables.js';
 import { parseResetTarget, parseTopicSelection, renderResetPlan, type ResetTargetFlags } from '../group/reset-plan.js';
-import { watchPlain } from '../group/watch-plain.js';
+import { watchGroup } from '../group/watch-group.js';
+import { globalOptions } from '../global-options.js';
 import type { CliIo } from '../io.js';
 import { subcommand } from '../program.js';
-
-const WATCH_INTERVAL_MS = 1000;
-
 
 function checkGroupName(name: string): string {
   if (name === '') throw new UsageError('the group name is empty');
@@ -41,24 +38,13 @@ export function registerGroup(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  spool group describe workers\n  spool group describe workers --watch\n  spool group describe workers --json | jq .partitions\n')
     .action(async (name: string, flags: { json?: boolean; watch?: boolean }, command: Command) => {
       checkGroupName(name);
+      if (flags.watch === true) {
+        await watchGroup(name, flags.json === true, globalOptions(command, io), io);
+        return;
+      }
       await withAdmin(command, io, async (admin) => {
-        const render = async () => {
-          const description = await admin.describeGroup(name);
-          return flags.json ? JSON.stringify(groupDescriptionJson(description)) + '\n' : renderGroupDescription(description);
-        };
-        const first = await render();
-        if (flags.watch !== true) {
-          io.stdout.write(first);
-          return;
-        }
-        await untilInterrupted(async (signal) => {
-          if (flags.json !== true && liveViewEnabled(io)) {
-            const { watchGroupLive } = await import('../../ui/group-view.js');
-            await watchGroupLive(() => admin.describeGroup(name), WATCH_INTERVAL_MS, io, signal);
-          } else {
-            await watchPlain(io.stdout, render, flags.json ? '' : '\n', WATCH_INTERVAL_MS, signal);
-          }
-        });
+        const description = await admin.describeGroup(name);
+        io.stdout.write(flags.json ? JSON.stringify(groupDescriptionJson(description)) + '\n' : renderGroupDescription(description));
       });
     });
 
@@ -105,18 +91,4 @@ Stop the group's consumers first: a group with members is refused.`,
         say(io, globals, `deleted group ${name}`);
       });
     });
-}
-
-/** Run `watch` until it returns or SIGINT/SIGTERM aborts it (a clean stop: exit 0). */
-async function untilInterrupted(watch: (signal: AbortSignal) => Promise<void>): Promise<void> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    await watch(controller.signal);
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
 }

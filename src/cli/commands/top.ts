@@ -55,6 +55,7 @@ Examples:
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        abort.abort(); // q ends the view while a reconnect may still be waiting
         link.close();
       }
     });
