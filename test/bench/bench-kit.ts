@@ -123,6 +123,14 @@ export function fmtRate(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-US');
 }
 
+/**
+ * Write back the dirty pages the cases before left (gigabytes, after the throughput runs), so a
+ * latency case measures spool and not the kernel flushing someone else's data meanwhile.
+ */
+export function settleDisk(): void {
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
+
 export function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), 'spbench-'));
 }

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, printed as tables of measured figures beside their targets.
 import { rmSync } from 'node:fs';
-import { printTable, scratchDir } from './bench-kit.js';
+import { printTable, scratchDir, settleDisk } from './bench-kit.js';
 import { benchCleanerImpact, benchCompaction } from './compaction.js';
 import { benchGroups } from './groups.js';
 import { benchLatency } from './latency.js';
@@ -12,7 +12,9 @@ const scratch = scratchDir();
 try {
   printTable('Throughput (whole commands, median of 3)', await benchThroughput(scratch));
   printTable('Consumer groups', await benchGroups(scratch));
+  settleDisk();
   printTable('End-to-end latency: produce --linger-ms 0 at 10,000 records/s into a following tail', await benchLatency());
+  settleDisk();
   printTable('spool tail on a terminal at 20,000 records/s for 60 s', await benchTailTty());
   printTable('Compaction', await benchCompaction(scratch));
   printTable('Retention and compaction must not stall producers', await benchCleanerImpact(scratch));
