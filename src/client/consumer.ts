@@ -2,7 +2,7 @@
 // one Fetch, and, as soon as a response arrives, works out the next positions and sends the next
 // Fetch before handing the data over, so the broker reads while the caller writes. At most one
 // fetch is in flight and one response is being handed over: memory stays bounded.
-import { ErrorCode } from '../common/error-codes.js';
+import { ErrorCode, errorCodeInfo } from '../common/error-codes.js';
 import { BrokerError } from '../common/errors.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { decodeFetchResponse, encodeFetchRequest, type FetchTopicResult } from '../protocol/messages/fetch.js';
@@ -137,9 +137,7 @@ export class Consumer {
           this.#resetOutOfRange(position, p.logStartOffset, p.highWatermark);
           continue;
         }
-        if (p.errorCode !== ErrorCode.None) {
-          throw new BrokerError(p.errorCode as ErrorCode, `fetch from ${t.topic}/${p.partition} failed (error ${p.errorCode})`);
-        }
+        if (p.errorCode !== ErrorCode.None) throw fetchError(t.topic, p.partition, p.errorCode);
         if (p.records.length === 0) continue;
         const fetchOffset = position.offset;
         position.offset = Math.max(position.offset, endOffsetOf(p.records));
@@ -163,6 +161,13 @@ export class Consumer {
     position.offset = from < logStartOffset ? logStartOffset : logEndOffset;
     this.#options.onOffsetReset?.(position.topic, position.partition, from, position.offset);
   }
+}
+
+function fetchError(topic: string, partition: number, code: number): BrokerError {
+  if (code === ErrorCode.UnknownTopicOrPartition) {
+    return new BrokerError(code, `${topic}/${partition} no longer exists (the topic was deleted while it was read)`);
+  }
+  return new BrokerError(code as ErrorCode, `fetch from ${topic}/${partition} failed (${errorCodeInfo(code).name})`);
 }
 
 /** The offset after the last batch in `records`. */

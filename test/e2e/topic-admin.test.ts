@@ -144,6 +144,15 @@ describe('e2e > topic admin', () => {
     assert.equal(consumed.stdout.length, 0, 'the old records are gone');
   });
 
+  test('a consumer following a topic that is deleted ends with exit 1 saying so', async () => {
+    assertExit(await sandbox.run(['produce', 'vanishing', '--quiet'], { input: 'a\nb\n' }), 0);
+    const consumer = sandbox.spawn(['consume', 'vanishing'], { stdin: 'ignore' });
+    await consumer.waitFor((p) => p.stdoutLineCount === 2, 'the two records');
+    assertExit(await sandbox.run(['topic', 'delete', 'vanishing']), 0);
+    const line = assertOneErrorLine(await consumer.finish(), 1, 'consume of a deleted topic');
+    assert.match(line, /^spool: vanishing\/0 no longer exists \(the topic was deleted while it was read\)$/);
+  });
+
   test('offsets --json gives start and end per partition, and --at @TIME the first offset at or after it', async () => {
     const base = Date.now() - 10.5 * 3_600_000;
     const stamps = [0, 1, 2, 3, 4].map((hour) => base + hour * 3_600_000);
