@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Admin } from '../client/admin.js';
 import { connectToBroker } from './broker-client.js';
 import { globalOptions, type GlobalOptions } from './global-options.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../term/io.js';
 
 export async function withAdmin<T>(command: Command, io: CliIo, run: (admin: Admin, globals: GlobalOptions) => Promise<T>): Promise<T> {
   const globals = globalOptions(command, io);

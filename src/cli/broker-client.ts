@@ -4,7 +4,7 @@ import { Connection } from '../client/connection.js';
 import { BrokerUnavailableError } from '../common/errors.js';
 import { launchBroker } from './broker-launcher.js';
 import type { GlobalOptions } from './global-options.js';
-import { processIo, type CliIo } from './io.js';
+import { processIo, type CliIo } from '../term/io.js';
 import { withSpinner } from './spinner.js';
 
 // ENOTDIR: the data dir is not a directory; starting a broker then fails with the clear reason.

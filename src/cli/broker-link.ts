@@ -8,7 +8,7 @@ import type { Connection } from '../client/connection.js';
 import { BrokerUnavailableError, errorMessage } from '../common/errors.js';
 import { connectToBroker, tryConnect } from './broker-client.js';
 import type { GlobalOptions } from './global-options.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../term/io.js';
 
 const RECONNECT_INTERVAL_MS = 250;
 

@@ -1,7 +1,7 @@
 // The options every command takes (SPEC §3 Global), read from commander with the environment.
 import type { Command } from 'commander';
 import { checkSocketPath, resolveLocations, type Locations } from '../common/paths.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../term/io.js';
 
 export interface GlobalOptions extends Locations {
   autostart: boolean;

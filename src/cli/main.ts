@@ -4,7 +4,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode } from '../common/exit-codes.js';
 import { SpoolError, errorMessage } from '../common/errors.js';
-import { processIo, type CliIo } from './io.js';
+import { processIo, type CliIo } from '../term/io.js';
 import { createProgram } from './program.js';
 
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);

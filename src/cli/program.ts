@@ -12,7 +12,7 @@ import { registerTop } from './commands/top.js';
 import { registerTopic } from './commands/topic.js';
 import { registerVerify } from './commands/verify.js';
 import { addGlobalOptions } from './global-options.js';
-import type { CliIo } from './io.js';
+import type { CliIo } from '../term/io.js';
 
 export function createProgram(io: CliIo): Command {
   const program = new Command('spool');

@@ -2,7 +2,7 @@
 // ora when stderr is a terminal, not under CI and not --quiet; otherwise a no-op, so callers never
 // branch. ora is imported only when a spinner is really shown. stdin is never touched (ora's
 // discardStdin would put it in raw mode and eat the lines `spool produce` reads from a terminal).
-import type { CliIo } from './io.js';
+import type { CliIo } from '../term/io.js';
 
 export interface Spinner {
   /** Replace the text beside the spinner. */
@@ -20,7 +20,7 @@ export function spinnersEnabled(io: CliIo, quiet: boolean): boolean {
 /** Start a spinner with `text`, or a no-op one when spinners are off. */
 export async function startSpinner(io: CliIo, text: string, options: { quiet?: boolean } = {}): Promise<Spinner> {
   if (!spinnersEnabled(io, options.quiet === true)) return NO_SPINNER;
-  const [{ default: ora }, { colorLevel }] = await Promise.all([import('ora'), import('./colors.js')]);
+  const [{ default: ora }, { colorLevel }] = await Promise.all([import('ora'), import('../term/colors.js')]);
   const spinner = ora({
     text,
     stream: io.stderr,

@@ -4,9 +4,9 @@
 // quits. The data comes from `load()`, so a test can render GroupPanel with a description.
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useCallback } from 'react';
-import type { CliIo } from '../cli/io.js';
-import { renderTable } from '../cli/format/table.js';
-import { memberTable, partitionTable, totalLag, type TableData } from '../cli/group/group-tables.js';
+import type { CliIo } from '../term/io.js';
+import { renderTable } from '../term/table.js';
+import { memberTable, partitionTable, totalLag, type TableData } from '../term/group-tables.js';
 import type { GroupDescription, GroupStateName } from '../protocol/messages/group-admin.js';
 import { WAITING_NOTICE, usePeriodicLoad } from './hooks/use-periodic-load.js';
 import { renderLive } from './render-live.js';

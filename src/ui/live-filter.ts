@@ -1,7 +1,7 @@
 // The filter typed after `/` in the tail view: a JavaScript regular expression matched against
 // the key and the value (or the -f output), case-insensitive unless it has a capital letter
 // (smart case, as in less and ripgrep). Text that is not a valid expression matches literally.
-import type { TailRecord } from '../cli/tail/tail-record.js';
+import type { TailRecord } from './tail-record.js';
 
 export interface LiveFilter {
   source: string;

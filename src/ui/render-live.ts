@@ -2,7 +2,7 @@
 // mounting an ink view on the CLI's streams until it exits. ink is loaded here on first use, so
 // importing this file costs nothing; views themselves are imported lazily by their commands.
 import type { ReactNode } from 'react';
-import type { CliIo } from '../cli/io.js';
+import type { CliIo } from '../term/io.js';
 
 /** A live view only on a terminal, and never under CI (its logs are not terminals). */
 export function liveViewEnabled(io: CliIo): boolean {

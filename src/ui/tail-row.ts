@@ -3,8 +3,8 @@
 // characters escaped), cut to the terminal width with a final `…`. Column widths only grow, so
 // rows line up as they scroll. Rows are plain strings with colour codes: the view writes a whole
 // frame of them at once.
-import type { Palette } from '../cli/colors.js';
-import type { TailRecord } from '../cli/tail/tail-record.js';
+import type { Palette } from '../term/colors.js';
+import type { TailRecord } from './tail-record.js';
 import { jsonSpans, type JsonSpanKind } from './json-spans.js';
 import { escapeControls, fitWidth, textWidth } from './text-width.js';
 

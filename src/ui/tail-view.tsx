@@ -9,10 +9,10 @@
 // about a tenth. Keys: q or Ctrl-C quit, space pauses and resumes, `/` edits the filter.
 import { useApp, useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Palette } from '../cli/colors.js';
-import { formatCount } from '../cli/format/human.js';
-import type { CliIo } from '../cli/io.js';
-import type { LiveFeed } from '../cli/tail/live-feed.js';
+import type { Palette } from '../term/colors.js';
+import { formatCount } from '../term/human.js';
+import type { CliIo } from '../term/io.js';
+import type { LiveFeed } from './live-feed.js';
 import { StatusBar } from './components/status-bar.js';
 import { useFrameLoop } from './hooks/use-frame-loop.js';
 import { useTerminalColumns } from './hooks/use-terminal-columns.js';

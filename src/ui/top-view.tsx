@@ -2,10 +2,10 @@
 // second in and out, messages, size, end offsets) and groups (state, members, lag), redrawn in
 // place every refresh. q or Ctrl-C quits. TopPanel renders one snapshot, so tests give it one.
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
-import type { Palette } from '../cli/colors.js';
-import type { CliIo } from '../cli/io.js';
-import type { TopSnapshot } from '../cli/top/top-sampler.js';
-import { brokerLine, groupTable, topicTable, type TableData } from '../cli/top/top-tables.js';
+import type { Palette } from '../term/colors.js';
+import type { CliIo } from '../term/io.js';
+import type { TopSnapshot } from '../term/top-snapshot.js';
+import { brokerLine, groupTable, topicTable, type TableData } from '../term/top-tables.js';
 import { WAITING_NOTICE, usePeriodicLoad } from './hooks/use-periodic-load.js';
 import { renderLive } from './render-live.js';
 import { textWidth } from './text-width.js';

@@ -2,7 +2,6 @@
 // `--from @TIME`) at offset 50,000,000 of a 100,000,000-record topic against offset 500,000 of a
 // 1,000,000-record topic. The logs are written straight through the storage engine (10,000
 // records per batch, increasing timestamps), then served by a real broker.
-import { join } from 'node:path';
 import { encodeRecordBatch } from '../../src/records/encode-batch.js';
 import { BASE_TIMESTAMP_OFFSET, MAX_TIMESTAMP_OFFSET, sealBatch } from '../../src/records/record-batch.js';
 import { writeInt64 } from '../../src/records/int64.js';

@@ -8,9 +8,9 @@ import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type FsyncPolicy } from '../.
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
 import { launchBroker, type LauncherMessage } from '../broker-launcher.js';
 import { tryConnect, waitForBroker } from '../broker-client.js';
-import { formatBytes, formatDuration } from '../format/human.js';
+import { formatBytes, formatDuration } from '../../term/human.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 import { parsePositiveInt } from '../options/numbers.js';
 import { subcommand } from '../program.js';
 import { withSpinner } from '../spinner.js';

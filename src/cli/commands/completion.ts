@@ -6,7 +6,7 @@ import { Argument, type Command } from 'commander';
 import { brokerNames } from '../completion/broker-names.js';
 import { analyseWords, matching, type Suggestion } from '../completion/complete-words.js';
 import { FILES_DIRECTIVE, SHELLS, completionScript, type Shell } from '../completion/completion-scripts.js';
-import { writeOut, type CliIo } from '../io.js';
+import { writeOut, type CliIo } from '../../term/io.js';
 import { subcommand } from '../program.js';
 
 export function registerCompletion(program: Command, io: CliIo): void {

@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { SpoolError, errorMessage } from '../../common/errors.js';
 import type { DumpEntry, DumpedBatch, DumpedRecord } from '../../storage/inspect/dump-segment.js';
 import { localGlobalOptions } from '../global-options.js';
-import { writeOut, type CliIo } from '../io.js';
+import { writeOut, type CliIo } from '../../term/io.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
 import { checkTopicName } from '../options/topic-name.js';
 import { subcommand } from '../program.js';

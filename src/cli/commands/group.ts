@@ -3,11 +3,11 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { say, withAdmin } from '../admin-session.js';
-import { groupDescriptionJson, groupListJson, renderGroupDescription, renderGroupList } from '../group/group-tables.js';
+import { groupDescriptionJson, groupListJson, renderGroupDescription, renderGroupList } from '../../term/group-tables.js';
 import { parseResetTarget, parseTopicSelection, renderResetPlan, type ResetTargetFlags } from '../group/reset-plan.js';
 import { watchGroup } from '../group/watch-group.js';
 import { globalOptions } from '../global-options.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 import { subcommand } from '../program.js';
 
 function checkGroupName(name: string): string {

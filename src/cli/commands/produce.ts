@@ -7,7 +7,7 @@ import { Compression } from '../../records/record-batch.js';
 import { NO_HEADERS, encodeHeaders } from '../../records/headers.js';
 import type { RecordHeader } from '../../records/record.js';
 import { globalOptions } from '../global-options.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 import { stdinIsTerminal } from '../input/input-stream.js';
 import { parseDelimiter } from '../input/message-splitter.js';
 import { collect } from '../options/collect.js';

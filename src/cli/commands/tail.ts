@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { compileRecordFilter } from '../format/record-filter.js';
 import { compileRecordFormat } from '../format/record-format.js';
 import { globalOptions } from '../global-options.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 import { collect } from '../options/collect.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
 import { checkTopicPattern } from '../options/topic-name.js';

@@ -4,13 +4,13 @@
 import type { Command } from 'commander';
 import { liveViewEnabled } from '../../ui/render-live.js';
 import { BrokerLink, isConnectionLost } from '../broker-link.js';
-import { paletteFor } from '../colors.js';
+import { paletteFor } from '../../term/colors.js';
 import { globalOptions } from '../global-options.js';
-import { writeOut, type CliIo } from '../io.js';
+import { writeOut, type CliIo } from '../../term/io.js';
 import { parsePositiveInt } from '../options/numbers.js';
 import { subcommand } from '../program.js';
 import { TopSampler } from '../top/top-sampler.js';
-import { topJson } from '../top/top-tables.js';
+import { topJson } from '../../term/top-tables.js';
 
 interface TopFlags {
   json?: boolean;

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { VerifyProblem, VerifyReport } from '../../storage/verify/verify-report.js';
 import { localGlobalOptions } from '../global-options.js';
-import { writeOut, type CliIo } from '../io.js';
+import { writeOut, type CliIo } from '../../term/io.js';
 import { checkTopicName } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
 

@@ -4,7 +4,7 @@
 import { Consumer, type ConsumerOptions, type PartitionPosition } from '../../client/consumer.js';
 import { BrokerLink, isConnectionLost } from '../broker-link.js';
 import type { GlobalOptions } from '../global-options.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 import { RecordWriter, type RecordWriterOptions } from './record-writer.js';
 import { resolveTopics, startPositions, type PositionOptions } from './start-positions.js';
 

@@ -17,7 +17,7 @@ import { BrokerLink, isConnectionLost } from '../broker-link.js';
 import type { GroupSettings } from '../commands/consume.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { OffsetSpec } from '../options/offset-spec.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 import { OffsetTracker } from './offset-tracker.js';
 import { RecordWriter } from './record-writer.js';
 import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES, type ConsumeSettings } from './run-consume.js';

@@ -3,7 +3,7 @@
 // checks happen here, before anything is sent, so a bad value is a usage error (exit 2).
 import { UsageError } from '../../common/errors.js';
 import type { ResetPlanEntry, ResetTarget } from '../../protocol/messages/group-admin.js';
-import { renderTable } from '../format/table.js';
+import { renderTable } from '../../term/table.js';
 import { parseInteger, parseNonNegativeInt } from '../options/numbers.js';
 import { parseDurationMs, parseTimeMs } from '../options/offset-spec.js';
 import { checkTopicName } from '../options/topic-name.js';

@@ -6,8 +6,8 @@ import type { GroupDescription } from '../../protocol/messages/group-admin.js';
 import { liveViewEnabled } from '../../ui/render-live.js';
 import { BrokerLink, isConnectionLost } from '../broker-link.js';
 import type { GlobalOptions } from '../global-options.js';
-import type { CliIo } from '../io.js';
-import { groupDescriptionJson, renderGroupDescription } from './group-tables.js';
+import type { CliIo } from '../../term/io.js';
+import { groupDescriptionJson, renderGroupDescription } from '../../term/group-tables.js';
 import { watchPlain } from './watch-plain.js';
 
 const WATCH_INTERVAL_MS = 1000;

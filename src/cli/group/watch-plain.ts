@@ -2,7 +2,7 @@
 // again every interval, blocks separated by a blank line (or one JSON line per refresh with
 // --json), until the signal aborts or the reader of stdout goes away. No escape sequences.
 import type { Writable } from 'node:stream';
-import { writeOut } from '../io.js';
+import { writeOut } from '../../term/io.js';
 
 /** Print `render()` now and then every `intervalMs` until `signal` aborts or stdout fails. */
 export async function watchPlain(stdout: Writable, render: () => Promise<string>, separator: string, intervalMs: number, signal: AbortSignal): Promise<void> {

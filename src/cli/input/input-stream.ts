@@ -3,7 +3,7 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 
 const FILE_CHUNK_BYTES = 1 << 20;
 

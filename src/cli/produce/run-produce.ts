@@ -10,9 +10,9 @@ import { RECORDS_OFFSET, type Compression } from '../../records/record-batch.js'
 import { encodedRecordSize } from '../../records/batch-builder.js';
 import type { RecordHeader } from '../../records/record.js';
 import { connectToBroker } from '../broker-client.js';
-import { formatCount, formatDuration } from '../format/human.js';
+import { formatCount, formatDuration } from '../../term/human.js';
 import type { GlobalOptions } from '../global-options.js';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../../term/io.js';
 import { openInput, stdinIsTerminal } from '../input/input-stream.js';
 import { MessageSplitter } from '../input/message-splitter.js';
 import { OffsetPrinter } from '../input/offset-printer.js';

@@ -6,7 +6,7 @@ import type { FetchedPartition } from '../../client/consumer.js';
 import { batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../../records/record-batch.js';
 import { RecordCursor } from '../../records/record-cursor.js';
 import type { RecordFilter } from '../format/record-filter.js';
-import type { LiveFeed } from './live-feed.js';
+import type { LiveFeed } from '../../ui/live-feed.js';
 import type { TailRecordCapture } from './tail-record.js';
 
 export class LiveSink {

@@ -12,7 +12,7 @@ import { RecordWriter } from '../consume/record-writer.js';
 import type { RecordFilter } from '../format/record-filter.js';
 import type { RecordFormatter } from '../format/record-format.js';
 import type { GlobalOptions } from '../global-options.js';
-import { writeOut, type CliIo } from '../io.js';
+import { writeOut, type CliIo } from '../../term/io.js';
 import { OutputBuffer } from '../output-buffer.js';
 import { Follower } from './follow.js';
 import { readLastRecords, type MergedHistory, type TailStart } from './last-records.js';

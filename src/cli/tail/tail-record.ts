@@ -1,26 +1,11 @@
-// TailRecord: what the live view keeps of one record until it is drawn. The cursor's batch is
-// reused, so the fields are copied out: key and value as text, the value only up to
-// VALUE_PREVIEW_BYTES (a row shows one terminal line of it), or the -f format's output.
+// Capturing TailRecords (ui/tail-record.ts) out of a record cursor. The cursor's batch is reused,
+// so the fields are copied out: key and value as text, the value only up to VALUE_PREVIEW_BYTES
+// (a row shows one terminal line of it), or the -f format's output.
 import { isUtf8 } from 'node:buffer';
 import type { RecordCursor } from '../../records/record-cursor.js';
 import type { RecordFormatter } from '../format/record-format.js';
 import { OutputBuffer } from '../output-buffer.js';
-
-export interface TailRecord {
-  topic: string;
-  partition: number;
-  offset: number;
-  timestamp: number;
-  /** UTF-8 text; null for a null key. */
-  key: string | null;
-  /** UTF-8 text of the first VALUE_PREVIEW_BYTES bytes; null for a null value. */
-  value: string | null;
-  valueBytes: number;
-  /** The value is not UTF-8: `value` then holds its first bytes in hex. */
-  binary: boolean;
-  /** The record as `-f FORMAT` prints it (without a final newline), when a format was given. */
-  formatted: string | null;
-}
+import type { TailRecord } from '../../ui/tail-record.js';
 
 export const VALUE_PREVIEW_BYTES = 4096;
 const KEY_PREVIEW_BYTES = 512;

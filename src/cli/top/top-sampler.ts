@@ -4,38 +4,8 @@
 // since the broker started): the sampler keeps the previous reading and divides the difference
 // by the time between them. The first reading has no rates (null).
 import type { Admin } from '../../client/admin.js';
-import type { GroupSummary } from '../../protocol/messages/group-admin.js';
 import type { TopicDescription, TopicTrafficDescription } from '../../protocol/messages/describe-topics.js';
-
-export interface TopicRates {
-  messagesInPerSec: number;
-  messagesOutPerSec: number;
-  bytesInPerSec: number;
-  bytesOutPerSec: number;
-}
-
-export interface TopTopic {
-  name: string;
-  partitions: number;
-  /** Records in the log now (end minus start offsets). */
-  messages: number;
-  bytes: number;
-  /** Log end offset of each partition, by partition number. */
-  endOffsets: number[];
-  /** Since the last reading; null on the first. */
-  rates: TopicRates | null;
-  /** Counters since the broker started. */
-  traffic: TopicTrafficDescription;
-}
-
-export interface TopSnapshot {
-  timestampMs: number;
-  /** Time the rates are measured over; null on the first reading. */
-  intervalMs: number | null;
-  broker: { pid: number; uptimeMs: number; version: string; topics: number; bytes: number };
-  topics: TopTopic[];
-  groups: GroupSummary[];
-}
+import type { TopicRates, TopSnapshot, TopTopic } from '../../term/top-snapshot.js';
 
 export class TopSampler {
   /** Where the Admin comes from (a BrokerLink's changes when the broker comes back). */

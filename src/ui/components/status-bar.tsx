@@ -2,9 +2,9 @@
 // and the keys; or, while typing after `/`, the filter being edited. Each line is cut to the
 // terminal width by ink.
 import { Box, Text } from 'ink';
-import type { Palette } from '../../cli/colors.js';
-import { formatCount } from '../../cli/format/human.js';
-import type { FeedStats } from '../../cli/tail/live-feed.js';
+import type { Palette } from '../../term/colors.js';
+import { formatCount } from '../../term/human.js';
+import type { FeedStats } from '../live-feed.js';
 
 export interface StatusBarProps {
   stats: FeedStats;

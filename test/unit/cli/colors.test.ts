@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { colorLevel } from '../../../src/cli/colors.js';
+import { colorLevel } from '../../../src/term/colors.js';
 
 function stream(isTTY: boolean): Writable & { isTTY?: boolean } {
   const s = new Writable({ write: (_chunk, _encoding, done) => done() }) as Writable & { isTTY?: boolean };

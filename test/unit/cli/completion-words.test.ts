@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { analyseWords, matching, type Completion } from '../../../src/cli/completion/complete-words.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import type { CliIo } from '../../../src/term/io.js';
 import { createProgram } from '../../../src/cli/program.js';
 
 const io: CliIo = { stdin: new PassThrough(), stdinFd: null, stdout: new PassThrough(), stderr: new PassThrough(), env: {} };

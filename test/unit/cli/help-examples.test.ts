@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import type { Command } from 'commander';
-import type { CliIo } from '../../../src/cli/io.js';
+import type { CliIo } from '../../../src/term/io.js';
 import { createProgram } from '../../../src/cli/program.js';
 
 function helpOf(command: Command, out: PassThrough): string {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { describe, test } from 'node:test';
-import type { CliIo } from '../../../src/cli/io.js';
+import type { CliIo } from '../../../src/term/io.js';
 import { progressSpinner, spinnersEnabled, withSpinner } from '../../../src/cli/spinner.js';
 
 class FakeTerminal extends Writable {

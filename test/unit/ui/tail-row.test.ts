@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Chalk } from 'chalk';
-import { makePalette } from '../../../src/cli/colors.js';
-import type { TailRecord } from '../../../src/cli/tail/tail-record.js';
+import { makePalette } from '../../../src/term/colors.js';
+import type { TailRecord } from '../../../src/ui/tail-record.js';
 import { jsonSpans } from '../../../src/ui/json-spans.js';
 import { TailRowFormatter } from '../../../src/ui/tail-row.js';
 import { escapeControls, fitWidth, textWidth } from '../../../src/ui/text-width.js';

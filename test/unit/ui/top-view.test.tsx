@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { Chalk } from 'chalk';
 import { cleanup, render } from 'ink-testing-library';
-import { makePalette } from '../../../src/cli/colors.js';
-import type { TopSnapshot } from '../../../src/cli/top/top-sampler.js';
-import { topJson } from '../../../src/cli/top/top-tables.js';
+import { makePalette } from '../../../src/term/colors.js';
+import type { TopSnapshot } from '../../../src/term/top-snapshot.js';
+import { topJson } from '../../../src/term/top-tables.js';
 import { TopPanel, TopView } from '../../../src/ui/top-view.js';
 
 const PALETTE = makePalette(new Chalk({ level: 0 }));

@@ -1,6 +1,6 @@
 // Plain column tables for list and describe output: a header row, columns padded to their
 // widest cell, numbers right-aligned. No box drawing: it goes through pipes and grep. The only
-// colour is an optional header style, which callers pass for a terminal (cli/colors.ts decides).
+// colour is an optional header style, which callers pass for a terminal (term/colors.ts decides).
 
 export interface Column {
   header: string;

@@ -1,14 +1,14 @@
 // LiveFeed: the bounded hand-over between the fetch loop of `spool tail` and its live view.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LiveFeed } from '../../../src/cli/tail/live-feed.js';
-import type { TailRecord } from '../../../src/cli/tail/tail-record.js';
+import { LiveFeed } from '../../../src/ui/live-feed.js';
+import type { TailRecord } from '../../../src/ui/tail-record.js';
 
 function record(offset: number): TailRecord {
   return { topic: 't', partition: 0, offset, timestamp: 0, key: null, value: `v${offset}`, valueBytes: 2, binary: false, formatted: null };
 }
 
-describe('cli > tail > LiveFeed', () => {
+describe('ui > LiveFeed', () => {
   test('take() hands over everything that arrived, once', () => {
     const feed = new LiveFeed();
     feed.push(record(0));

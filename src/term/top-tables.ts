@@ -1,7 +1,7 @@
 // The tables of `spool top` as data (the ink view and tests share them) and its JSON snapshot.
-import type { Column } from '../format/table.js';
-import { formatBytes, formatCount, formatDuration } from '../format/human.js';
-import type { TopSnapshot, TopTopic } from './top-sampler.js';
+import type { Column } from './table.js';
+import { formatBytes, formatCount, formatDuration } from './human.js';
+import type { TopSnapshot, TopTopic } from './top-snapshot.js';
 
 export interface TableData {
   columns: readonly Column[];

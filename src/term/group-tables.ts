@@ -1,8 +1,8 @@
 // The tables of `spool group list` and `spool group describe` (SPEC §3 group, §4): the column
 // layouts and rows as data, so the plain output and the ink view of `describe --watch` show the
 // same columns, and the JSON shapes of SPEC §4 with their keys in the documented order.
-import type { GroupDescription, GroupSummary } from '../../protocol/messages/group-admin.js';
-import { renderTable, type Column } from '../format/table.js';
+import type { GroupDescription, GroupSummary } from '../protocol/messages/group-admin.js';
+import { renderTable, type Column } from './table.js';
 
 export interface TableData {
   columns: readonly Column[];
