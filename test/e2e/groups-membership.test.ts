@@ -166,6 +166,32 @@ describe('e2e > consumer groups > membership', () => {
     assert.deepEqual(missing, [], 'every record was printed at least once');
   });
 
+  test('a frozen member that wakes up after the group dropped it joins again and loses nothing', async () => {
+    assertExit(await sandbox.run(['topic', 'create', 'thawed', '-p', '2']), 0);
+    const args = ['--session-timeout-ms', String(SESSION_TIMEOUT_MS), '--commit-interval-ms', '200'];
+    const a = member('thawed', 'thawers', args);
+    const b = member('thawed', 'thawers', args);
+    await waitForGroup(sandbox, 'thawers', settledAs([a.pid, b.pid], [1, 1]), '2 members with 1 partition each');
+    await produceKeyed(sandbox, 'thawed', values('t', 0, 100));
+    await waitForGroup(sandbox, 'thawers', caughtUp, 'lag 0 before the freeze');
+    a.kill('SIGSTOP');
+    try {
+      await waitForGroup(sandbox, 'thawers', settledAs([b.pid], [2]), 'the frozen member to be dropped');
+    } finally {
+      a.kill('SIGCONT');
+    }
+    await a.waitFor((p) => p.stderr.includes('joining group "thawers" again'), 'the woken member to say it joins again');
+    await waitForGroup(sandbox, 'thawers', settledAs([a.pid, b.pid], [1, 1]), 'both members again, 1/1');
+    await produceKeyed(sandbox, 'thawed', values('u', 0, 100));
+    await waitForGroup(sandbox, 'thawers', caughtUp, 'lag 0 after the thaw');
+    await stopMember(a);
+    await stopMember(b);
+    const counts = countValues([a, b]);
+    const missing = [...values('t', 0, 100), ...values('u', 0, 100)].filter((v) => !counts.has(v));
+    assert.deepEqual(missing, [], 'every record was printed at least once');
+    assertNoStackTrace(a.stderr);
+  });
+
   test('committed offsets survive a broker stop and a kill -9 of the broker; members resume after them', async () => {
     assertExit(await sandbox.run(['topic', 'create', 'durable', '-p', '3']), 0);
     await produceKeyed(sandbox, 'durable', values('d', 0, 150));
