@@ -192,6 +192,21 @@ describe('e2e > consumer groups > membership', () => {
     assertNoStackTrace(a.stderr);
   });
 
+  test('a glob subscription reads every matching topic, and one created later too', async () => {
+    assertExit(await sandbox.run(['topic', 'create', 'glob.a', '-p', '2']), 0);
+    assertExit(await sandbox.run(['topic', 'create', 'other']), 0);
+    await produceKeyed(sandbox, 'glob.a', values('a', 0, 20));
+    await produceKeyed(sandbox, 'other', values('o', 0, 5));
+    const globber = member("glob.*", 'globbers', ['--commit-interval-ms', '200']);
+    await waitForGroup(sandbox, 'globbers', (d) => caughtUp(d) && d.partitions.length === 2, 'the 2 partitions of glob.a read');
+    assertExit(await sandbox.run(['topic', 'create', 'glob.b']), 0);
+    await produceKeyed(sandbox, 'glob.b', values('b', 0, 10));
+    const { description } = await waitForGroup(sandbox, 'globbers', (d) => caughtUp(d) && d.partitions.length === 3, 'glob.b picked up');
+    assert.deepEqual([...new Set(description.partitions.map((p) => p.topic))].sort(), ['glob.a', 'glob.b']);
+    await stopMember(globber);
+    assert.deepEqual(printedRecords(globber).map((r) => r.value).sort(), [...values('a', 0, 20), ...values('b', 0, 10)].sort(), 'each matching record once, none of "other"');
+  });
+
   test('committed offsets survive a broker stop and a kill -9 of the broker; members resume after them', async () => {
     assertExit(await sandbox.run(['topic', 'create', 'durable', '-p', '3']), 0);
     await produceKeyed(sandbox, 'durable', values('d', 0, 150));

@@ -8,7 +8,7 @@ import type { CliIo } from '../../term/io.js';
 import { collect } from '../options/collect.js';
 import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
 import { parseOffsetSpec, parseUntilSpec } from '../options/offset-spec.js';
-import { checkTopicName } from '../options/topic-name.js';
+import { checkTopicName, checkTopicPattern } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
 import { runConsume, type ConsumeSettings } from '../consume/run-consume.js';
 
@@ -54,6 +54,7 @@ Examples:
   spool consume logs -f '%p:%o %k=%s\\n' -c 5    partition, offset, key and value of 5 records
   spool consume logs -e --format json | jq .value
   spool consume logs -g workers                 share the work with other members of a group
+  spool consume 'logs.*' -g workers             a group subscription to every topic matching, now or later
 
 Filtered records still count as consumed (their offsets are committed with -g) but not for -c.`,
     )
@@ -88,7 +89,9 @@ function groupSettings(flags: ConsumeFlags): GroupSettings {
 }
 
 function consumeSettings(topics: string[], flags: ConsumeFlags): ConsumeSettings {
-  for (const topic of topics) checkTopicName(topic);
+  // A group subscribes by name or glob ('logs.*'): the broker assigns the partitions of every
+  // topic that matches, now or later. Without a group each argument is one existing topic.
+  for (const topic of topics) (flags.group === undefined ? checkTopicName : checkTopicPattern)(topic);
   if (flags.group !== undefined && flags.partition !== undefined) {
     throw new UsageError('-p/--partition cannot be combined with --group: the group assigns partitions to its members');
   }
