@@ -112,6 +112,26 @@ describe('e2e > retention and trim', () => {
     assert.deepEqual(stdoutLines(await sandbox.run(['consume', 'trim-time', '-e'])), ['v5', 'v6', 'v7', 'v8', 'v9']);
   });
 
+  test('a consumer or group asking for an offset below the log start goes on from it and says so once', async () => {
+    const input = Array.from({ length: 100 }, (_, i) => `r${i}`).join('\n') + '\n';
+    assert.equal((await sandbox.run(['produce', 'gone', '--quiet'], { input })).code, 0);
+    const grouped = await sandbox.run(['consume', 'gone', '-g', 'late', '-c', '20']);
+    assert.equal(grouped.code, 0, grouped.stderr);
+    assert.equal((await sandbox.run(['topic', 'trim', 'gone', '--before', '60', '--quiet'])).code, 0);
+    const notice = (from: number) => `spool: gone/0: offset ${from} is no longer in the log (retention or trim); continuing from 60\n`;
+    const expected = Array.from({ length: 40 }, (_, i) => `r${60 + i}`);
+
+    const plain = await sandbox.run(['consume', 'gone', '-o', '10', '-e']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.deepEqual(stdoutLines(plain), expected);
+    assert.equal(plain.stderr, notice(10), 'one line, once');
+
+    const resumed = await sandbox.run(['consume', 'gone', '-g', 'late', '-e']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual(stdoutLines(resumed), expected, 'the group goes on from the log start');
+    assert.equal(resumed.stderr, notice(20));
+  });
+
   test('an invalid --before is a usage error', async () => {
     const result = await sandbox.run(['topic', 'trim', 'trimmed', '--before', 'yesterday']);
     assert.equal(result.code, 2);

@@ -5,6 +5,7 @@ import { Consumer, type ConsumerOptions, type PartitionPosition } from '../../cl
 import { BrokerLink, isConnectionLost } from '../broker-link.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
+import { offsetResetNotice } from './offset-reset-notice.js';
 import { RecordWriter, type RecordWriterOptions } from './record-writer.js';
 import { resolveTopics, startPositions, type PositionOptions } from './start-positions.js';
 
@@ -27,13 +28,7 @@ export async function runConsume(globals: GlobalOptions, settings: ConsumeSettin
   try {
     const topics = await resolveTopics(link.admin, settings.topics);
     const positions = await startPositions(link.admin, topics, settings.positions);
-    const warned = new Set<string>();
-    const onOffsetReset = (topic: string, partition: number, from: number, to: number) => {
-      const key = `${topic}/${partition}`;
-      if (warned.has(key) || to < from) return;
-      warned.add(key);
-      io.stderr.write(`spool: ${key}: offset ${from} is no longer in the log (retention or trim); continuing from ${to}\n`);
-    };
+    const onOffsetReset = offsetResetNotice(io.stderr);
     const writer = new RecordWriter(io.stdout, settings.writer);
     let consumer = newConsumer(link, positions, onOffsetReset);
     for (;;) {

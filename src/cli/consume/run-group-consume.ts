@@ -8,7 +8,7 @@
 // after the last record it wrote.
 import { hostname } from 'node:os';
 import { Admin } from '../../client/admin.js';
-import { Consumer, type PartitionPosition } from '../../client/consumer.js';
+import { Consumer, type ConsumerOptions, type PartitionPosition } from '../../client/consumer.js';
 import { GroupMembership, type Assignment } from '../../client/group-membership.js';
 import { BrokerError } from '../../common/errors.js';
 import { ErrorCode } from '../../common/error-codes.js';
@@ -18,6 +18,7 @@ import type { GroupSettings } from '../commands/consume.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { OffsetSpec } from '../options/offset-spec.js';
 import type { CliIo } from '../../term/io.js';
+import { offsetResetNotice } from './offset-reset-notice.js';
 import { OffsetTracker } from './offset-tracker.js';
 import { RecordWriter } from './record-writer.js';
 import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES, type ConsumeSettings } from './run-consume.js';
@@ -33,6 +34,7 @@ export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeS
   const link = await BrokerLink.open(globals, io);
   const writer = new RecordWriter(io.stdout, settings.writer);
   const tracker = new OffsetTracker();
+  const onOffsetReset = offsetResetNotice(io.stderr);
   const stopping = new AbortController();
   let member: MemberLoop | null = null;
   const stop = () => {
@@ -43,7 +45,7 @@ export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeS
   process.once('SIGTERM', stop);
   try {
     for (let firstJoin = true; ; firstJoin = false) {
-      member = new MemberLoop({ link, writer, tracker, settings, group, firstJoin, stderr: io.stderr });
+      member = new MemberLoop({ link, writer, tracker, settings, group, firstJoin, onOffsetReset });
       try {
         await member.run();
         return;
@@ -74,7 +76,7 @@ interface MemberLoopParts {
   group: GroupSettings;
   /** The first join of the command: its first assignment starts at --from. */
   firstJoin: boolean;
-  stderr: CliIo['stderr'];
+  onOffsetReset: NonNullable<ConsumerOptions['onOffsetReset']>;
 }
 
 /** One membership of the group: from joining to leaving, or to losing the broker. */
@@ -95,7 +97,7 @@ class MemberLoop {
   #firstAssignment: boolean;
   #wake: () => void = () => {};
 
-  constructor({ link, writer, tracker, settings, group, firstJoin, stderr }: MemberLoopParts) {
+  constructor({ link, writer, tracker, settings, group, firstJoin, onOffsetReset }: MemberLoopParts) {
     this.#admin = link.admin;
     this.#membership = new GroupMembership(link.connection, {
       group: group.group,
@@ -107,9 +109,7 @@ class MemberLoop {
       maxWaitMs: GROUP_FETCH_MAX_WAIT_MS,
       maxBytes: FETCH_MAX_BYTES,
       partitionMaxBytes: PARTITION_MAX_BYTES,
-      onOffsetReset: (topic, partition, from, to) => {
-        if (to > from) stderr.write(`spool: ${topic}/${partition}: offset ${from} is no longer in the log; continuing from ${to}\n`);
-      },
+      onOffsetReset,
     });
     this.#writer = writer;
     this.#tracker = tracker;
@@ -301,10 +301,10 @@ function startOffset(
   offsets: { logStartOffset: number; logEndOffset: number; offset?: number },
   reset: 'earliest' | 'latest',
 ): number {
-  const clamp = (n: number) => Math.min(Math.max(n, offsets.logStartOffset), offsets.logEndOffset);
   switch (from.kind) {
+    // A commit or an offset below the log start is left as it is: the first fetch finds it gone,
+    // and the consumer moves up to the log start and says so.
     case 'stored':
-      // A commit below the log start is left as it is: the fetch reports it and moves up.
       if (stored !== null) return Math.min(stored, offsets.logEndOffset);
       return reset === 'latest' ? offsets.logEndOffset : offsets.logStartOffset;
     case 'beginning':
@@ -312,7 +312,7 @@ function startOffset(
     case 'end':
       return offsets.logEndOffset;
     case 'absolute':
-      return clamp(from.offset);
+      return Math.min(from.offset, offsets.logEndOffset);
     case 'fromEnd':
       return Math.max(offsets.logStartOffset, offsets.logEndOffset - from.count);
     case 'timestamp':

@@ -57,7 +57,9 @@ function startOffset(from: OffsetSpec, logStart: number, logEnd: number, atTime:
     case 'end':
       return logEnd;
     case 'absolute':
-      return Math.min(Math.max(from.offset, logStart), logEnd);
+      // Below the log start it stays as asked: the first fetch finds it gone, and the consumer
+      // moves to the log start and says so (once), as for a position retention takes later.
+      return Math.min(from.offset, logEnd);
     case 'fromEnd':
       return Math.max(logStart, logEnd - from.count);
     case 'timestamp':

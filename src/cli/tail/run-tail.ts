@@ -8,6 +8,7 @@ import { BrokerError } from '../../common/errors.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import { liveViewEnabled } from '../../ui/render-live.js';
 import { BrokerLink } from '../broker-link.js';
+import { offsetResetNotice } from '../consume/offset-reset-notice.js';
 import { RecordWriter } from '../consume/record-writer.js';
 import type { RecordFilter } from '../format/record-filter.js';
 import type { RecordFormatter } from '../format/record-format.js';
@@ -84,7 +85,6 @@ async function tailPlain(context: TailContext, settings: TailSettings, io: CliIo
     if (context.topics.length === 0 && !quiet) {
       io.stderr.write(`spool: no topic matches ${settings.patterns.map((p) => `"${p}"`).join(' ')} yet; waiting for one (Ctrl-C stops)\n`);
     }
-    const warned = new Set<string>();
     const follower = new Follower({
       link: context.link,
       patterns: settings.patterns,
@@ -96,12 +96,7 @@ async function tailPlain(context: TailContext, settings: TailSettings, io: CliIo
         await writer.flush();
       },
       done: () => writer.done,
-      onOffsetReset: (topic, partition, from, to) => {
-        const key = `${topic}/${partition}`;
-        if (quiet || warned.has(key) || to < from) return;
-        warned.add(key);
-        io.stderr.write(`spool: ${key}: offset ${from} is no longer in the log (retention or trim); continuing from ${to}\n`);
-      },
+      onOffsetReset: offsetResetNotice(io.stderr, quiet),
     });
     try {
       await follower.run(signal);
