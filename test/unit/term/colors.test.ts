@@ -10,7 +10,7 @@ function stream(isTTY: boolean): Writable & { isTTY?: boolean } {
   return s;
 }
 
-describe('cli > colors', () => {
+describe('term > colors', () => {
   test('no colour into a pipe', () => {
     assert.equal(colorLevel(stream(false), {}), 0);
   });
