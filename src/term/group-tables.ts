@@ -2,12 +2,7 @@
 // layouts and rows as data, so the plain output and the ink view of `describe --watch` show the
 // same columns, and the JSON shapes of SPEC §4 with their keys in the documented order.
 import type { GroupDescription, GroupSummary } from '../protocol/messages/group-admin.js';
-import { renderTable, type Column } from './table.js';
-
-export interface TableData {
-  columns: readonly Column[];
-  rows: ReadonlyArray<readonly string[]>;
-}
+import { renderTable, type Column, type TableData } from './table.js';
 
 const NONE = '-';
 
@@ -69,11 +64,17 @@ export function groupDescriptionJson(d: GroupDescription): GroupDescription {
   };
 }
 
+/** The groups as `group list` and `spool top` show them; `lagText` formats the lag. */
+export function groupListTable(groups: readonly GroupSummary[], lagText: (lag: number) => string = String): TableData {
+  return {
+    columns: LIST_COLUMNS,
+    rows: groups.map((g) => [g.group, g.state, String(g.members), g.topics.length === 0 ? NONE : g.topics.join(','), lagText(g.lag)]),
+  };
+}
+
 export function renderGroupList(groups: readonly GroupSummary[]): string {
-  return renderTable(
-    LIST_COLUMNS,
-    groups.map((g) => [g.group, g.state, String(g.members), g.topics.length === 0 ? NONE : g.topics.join(','), String(g.lag)]),
-  );
+  const table = groupListTable(groups);
+  return renderTable(table.columns, table.rows);
 }
 
 export function totalLag(d: GroupDescription): number {

@@ -7,6 +7,12 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
+/** A table as data: the plain output renders it with renderTable, the live views with ink. */
+export interface TableData {
+  columns: readonly Column[];
+  rows: ReadonlyArray<readonly string[]>;
+}
+
 export interface TableStyle {
   /** Applied to the padded header line, e.g. bold on a terminal (`paletteFor(io.stdout, io.env).header`). */
   header?: (line: string) => string;

@@ -1,12 +1,8 @@
 // The tables of `spool top` as data (the ink view and tests share them) and its JSON snapshot.
-import type { Column } from './table.js';
+import type { Column, TableData } from './table.js';
 import { formatBytes, formatCount, formatDuration } from './human.js';
+import { groupListTable } from './group-tables.js';
 import type { TopSnapshot, TopTopic } from './top-snapshot.js';
-
-export interface TableData {
-  columns: readonly Column[];
-  rows: ReadonlyArray<readonly string[]>;
-}
 
 const TOPIC_COLUMNS: readonly Column[] = [
   { header: 'TOPIC' },
@@ -18,14 +14,6 @@ const TOPIC_COLUMNS: readonly Column[] = [
   { header: 'MESSAGES', align: 'right' },
   { header: 'SIZE', align: 'right' },
   { header: 'END OFFSETS' },
-];
-
-const GROUP_COLUMNS: readonly Column[] = [
-  { header: 'GROUP' },
-  { header: 'STATE' },
-  { header: 'MEMBERS', align: 'right' },
-  { header: 'TOPICS' },
-  { header: 'LAG', align: 'right' },
 ];
 
 const SHOWN_END_OFFSETS = 4;
@@ -48,10 +36,7 @@ export function topicTable(snapshot: TopSnapshot): TableData {
 }
 
 export function groupTable(snapshot: TopSnapshot): TableData {
-  return {
-    columns: GROUP_COLUMNS,
-    rows: snapshot.groups.map((g) => [g.group, g.state, String(g.members), g.topics.join(',') || '-', formatCount(g.lag)]),
-  };
+  return groupListTable(snapshot.groups, formatCount);
 }
 
 /** One line about the broker above the tables. */

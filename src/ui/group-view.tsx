@@ -5,8 +5,8 @@
 import { Box, Text, useApp, useInput, useStdin } from 'ink';
 import { useCallback } from 'react';
 import type { CliIo } from '../term/io.js';
-import { renderTable } from '../term/table.js';
-import { memberTable, partitionTable, totalLag, type TableData } from '../term/group-tables.js';
+import { renderTable, type TableData } from '../term/table.js';
+import { memberTable, partitionTable, totalLag } from '../term/group-tables.js';
 import type { GroupDescription, GroupStateName } from '../protocol/messages/group-admin.js';
 import { WAITING_NOTICE, usePeriodicLoad } from './hooks/use-periodic-load.js';
 import { renderLive } from './render-live.js';
