@@ -57,7 +57,7 @@ export class BrokerLink {
     for (;;) {
       if (signal.aborted) return false;
       const connection = await tryConnect(this.#socketPath);
-      if (connection !== null) {
+      if (connection !== null && (await answers(connection, signal))) {
         this.#connection = connection;
         this.#admin = new Admin(connection);
         this.onEvent({ kind: 'back' });
@@ -69,6 +69,33 @@ export class BrokerLink {
 
   close(): void {
     this.#connection.close();
+  }
+}
+
+/**
+ * A connection is not yet a broker: the listening socket of a broker killed a moment ago can still
+ * take a connection into its backlog while the kernel releases it, and then reset it. Only a broker
+ * that answers a request is back. False (and the connection closed) otherwise, or when `signal`
+ * aborts the wait for the answer.
+ */
+async function answers(connection: Connection, signal: AbortSignal): Promise<boolean> {
+  let onAbort = () => {};
+  // Closing drops the request unanswered, so the abort settles the wait itself.
+  const aborted = new Promise<false>((resolve) => (onAbort = () => resolve(false)));
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const answered = await Promise.race([
+      new Admin(connection).brokerStatus().then(
+        () => true,
+        () => false,
+      ),
+      aborted,
+    ]);
+    if (!answered) connection.close();
+    return answered;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
