@@ -95,7 +95,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
       if (owner === undefined) return;
       const isCurrent = () => logs.topic(topic) === owner && owner.partitions[partition] === log;
       const report = await compaction.runIfDue(log, owner.config, Date.now(), { signal, isCurrent });
-      if (report !== null && (report.segmentsRewritten > 0 || report.segmentsDropped > 0)) logger.info(`${topic}/${partition}: ${describeCompaction(report)}`);
+      if (report !== null && (report.segmentsRewritten > 0 || report.segmentsDropped > 0 || report.segmentsMerged > 0)) logger.info(`${topic}/${partition}: ${describeCompaction(report)}`);
     },
   });
   cleaner.start(config.retentionCheckMs);

@@ -7,11 +7,12 @@
 // A pass: (1) key-scan.ts builds key -> latest offset up to the log end seen at the start;
 // (2) each closed segment with something to remove, oldest first, is copied to
 // `<base>.log.cleaned` with the kept records (encode-records.ts), fdatasynced, renamed over the
-// original and its index rows replaced (PartitionLog.replaceSegment). A crash before the rename
+// original and its index rows replaced (PartitionLog.replaceSegments). A crash before the rename
 // leaves the original (recovery deletes the copy), after it the new file (recovery rescans a file
 // whose size disagrees with its segments row). Oldest first matters: an older value of a key is
 // always gone before the tombstone that deletes it is dropped; once a segment that should have
-// changed is left as it was, the rest of the pass keeps every tombstone.
+// changed is left as it was, the rest of the pass keeps every tombstone. (3) Closed segments left
+// empty are deleted and runs of small neighbours merged (compaction/merge-segments.ts).
 //
 // Records without a key (a topic switched to compact after they were written) are kept as they
 // are; so are control batches, and batches whose codec spool cannot decode (their keys are
@@ -20,8 +21,6 @@
 // Runs on the broker's event loop in slices (pass-pacer.ts); one pass per partition at a time.
 // Appends, reads, retention and trims may run between slices: the segments rewritten are
 // closed, and a segment deleted meanwhile is skipped.
-import { linkSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { CorruptBatchError } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
 import { filterBatch } from '../records/encode-records.js';
@@ -38,8 +37,9 @@ import { CleanedSegmentWriter } from './compaction/cleaned-segment.js';
 import { scanKeys, type KeyScan } from './compaction/key-scan.js';
 import { LatestOffsets } from './compaction/latest-offsets.js';
 import { PassPacer } from './compaction/pass-pacer.js';
+import { mergeSmallSegments } from './compaction/merge-segments.js';
 import { SegmentChunks } from './compaction/segment-chunks.js';
-import { CLEANED_SUFFIX, SEGMENT_SUFFIX } from './file-names.js';
+import { cleanedPathOf, retireLater } from './compaction/swap-files.js';
 import type { PartitionLog, SegmentInfo } from './partition-log.js';
 
 export interface CompactionOptions {
@@ -74,6 +74,8 @@ export interface CompactionReport {
   tombstoneDueMs: number | null;
   /** Closed segments left without a batch and deleted (never the first). */
   segmentsDropped: number;
+  /** Closed segments merged into the one before them (compaction/merge-segments.ts). */
+  segmentsMerged: number;
   /** False when the pass stopped early (broker stopping, partition gone). */
   complete: boolean;
 }
@@ -132,7 +134,10 @@ export async function compactPartition(
   }
   if (options.signal?.aborted === true || options.isCurrent?.() === false) return finish(false);
   report.segmentsDropped = log.dropEmptySegments();
-  return finish(true);
+  const merge = await mergeSmallSegments(log, config.segmentBytes, report.cleanableEndOffset, pacer);
+  report.segmentsMerged = merge.segmentsMerged;
+  report.bytesRead += merge.bytesRead;
+  return finish(merge.complete);
 }
 
 function emptyReport(cleanableEndOffset: number): CompactionReport {
@@ -149,39 +154,9 @@ function emptyReport(cleanableEndOffset: number): CompactionReport {
     cleanableEndOffset,
     tombstoneDueMs: null,
     segmentsDropped: 0,
+    segmentsMerged: 0,
     complete: false,
   };
-}
-
-/** `<base>.log.cleaned` beside `<base>.log`. */
-export function cleanedPathOf(segmentPath: string): string {
-  return segmentPath.slice(0, -SEGMENT_SUFFIX.length) + CLEANED_SUFFIX;
-}
-
-/** `<base>.replaced.log.cleaned`: a second name of an original, kept only while it is swapped out. */
-export function retiredPathOf(segmentPath: string): string {
-  return segmentPath.slice(0, -SEGMENT_SUFFIX.length) + RETIRED_INFIX + CLEANED_SUFFIX;
-}
-
-const RETIRED_INFIX = '.replaced';
-
-/**
- * Renaming the copy over the original frees the original's pages inside rename(2), on the event
- * loop: ~40 ms for a cached 64 MiB segment. A second name (a hard link) taken first keeps the
- * inode alive through the rename; release() then drops that name on the thread pool. The name
- * ends in `.log.cleaned`, so a crash in between leaves a file recovery deletes. Without hard
- * links (some file systems) the rename just pays the cost.
- */
-function retireLater(segmentPath: string): { release(): void } {
-  const path = retiredPathOf(segmentPath);
-  try {
-    rmSync(path, { force: true });
-    linkSync(segmentPath, path);
-  } catch {
-    return { release: () => {} };
-  }
-  // Not awaited: nothing depends on when the old bytes go, and a failure leaves a file recovery deletes.
-  return { release: () => void rm(path, { force: true }).catch(() => undefined) };
 }
 
 /**
@@ -323,7 +298,7 @@ class SegmentCleaner {
     if (current.active || writer.sizeBytes === segment.sizeBytes) return this.#giveUp(writer, 'unchanged');
     const retired = retireLater(segment.path);
     try {
-      this.#log.replaceSegment(segment.baseOffset, writer.path, writer.rows);
+      this.#log.replaceSegments([segment.baseOffset], writer.path, writer.rows);
     } catch (err) {
       writer.abandon(); // the rename failed (the copy is still there) or came before the error
       throw err;

@@ -239,12 +239,7 @@ export class PartitionLog {
     const old = this.#active;
     if (old.sizeBytes === 0) return;
     old.flushInBackground();
-    this.#index.segmentSave(this.partitionId, {
-      baseOffset: old.baseOffset,
-      nextOffset: old.nextOffset,
-      sizeBytes: old.sizeBytes,
-      maxTimestamp: old.maxTimestamp,
-    });
+    this.#index.segmentSave(this.partitionId, old);
     this.#segments.push(Segment.create(this.dir, old.nextOffset, old.maxTimestamp, this.#syncDirectories));
     this.#bytesSinceIndex = 0;
     if (!this.#reads.isReading(old)) old.close();
@@ -355,27 +350,36 @@ export class PartitionLog {
   }
 
   /**
-   * Put a rewritten copy of the closed segment at `baseOffset` in place (compaction): `cleanedPath`
-   * holds its new, fsynced bytes (same base offset, offsets preserved, gaps allowed). The rename
-   * is atomic, so a crash leaves the old file or the new one, never a mix; the index rows follow
-   * (recovery rebuilds them if the crash came between).
+   * Put a compacted copy of the closed segments at `bases` (neighbours, oldest first; usually one)
+   * in their place: `cleanedPath` holds their kept batches, fsynced, offsets preserved. The copy
+   * is renamed over the first (atomic: the old file or the new one, never a mix), the others'
+   * files are removed oldest first, then the index rows follow. Recovery trusts the files: the
+   * copy is scanned only up to the next file left (a crash in between keeps each batch once) and
+   * its rows are rebuilt.
    */
-  replaceSegment(baseOffset: number, cleanedPath: string, rows: readonly IndexRow[]): void {
-    const segment = this.#segments.find((s) => s.baseOffset === baseOffset);
-    if (segment === undefined || segment === this.#active) throw new RangeError(`no closed segment at ${baseOffset}`);
-    renameSync(cleanedPath, segment.path);
-    this.#reads.forget(segment);
-    segment.close();
-    segment.sizeBytes = statSync(segment.path).size;
+  replaceSegments(bases: readonly number[], cleanedPath: string, rows: readonly IndexRow[]): void {
+    const first = this.#segments.findIndex((s) => s.baseOffset === bases[0]);
+    const group = first < 0 ? [] : this.#segments.slice(first, first + bases.length);
+    if (group.length === 0 || group.length !== bases.length || group.some((s, i) => s.baseOffset !== bases[i] || s === this.#active)) {
+      throw new RangeError(`no closed segments at ${bases.join(', ')}`);
+    }
+    const head = group[0]!;
+    const last = group[group.length - 1]!;
+    renameSync(cleanedPath, head.path);
+    for (const segment of group) {
+      this.#reads.forget(segment);
+      segment.close();
+    }
+    for (const merged of group.slice(1)) rmSync(merged.path, { force: true });
+    this.#segments.splice(first + 1, group.length - 1);
+    head.sizeBytes = statSync(head.path).size;
+    head.nextOffset = last.nextOffset;
+    head.maxTimestamp = last.maxTimestamp;
     this.#transaction(() => {
-      this.#index.dropSegmentRows(this.partitionId, segment.baseOffset, segment.nextOffset);
-      for (const row of rows) this.#index.add(this.partitionId, segment.baseOffset, row.offset, row.position, row.maxBefore);
-      this.#index.segmentSave(this.partitionId, {
-        baseOffset: segment.baseOffset,
-        nextOffset: segment.nextOffset,
-        sizeBytes: segment.sizeBytes,
-        maxTimestamp: segment.maxTimestamp,
-      });
+      for (const merged of group.slice(1)) this.#index.dropSegment(this.partitionId, merged.baseOffset, merged.nextOffset);
+      this.#index.dropSegmentRows(this.partitionId, head.baseOffset, head.nextOffset);
+      for (const row of rows) this.#index.add(this.partitionId, head.baseOffset, row.offset, row.position, row.maxBefore);
+      this.#index.segmentSave(this.partitionId, head);
     });
   }
 

@@ -76,6 +76,32 @@ describe('e2e > log compaction', () => {
     assert.equal(stdoutLines(from)[0], String(last), 'a consumer from a removed offset starts at the next record kept');
   });
 
+  test('the small segments compaction leaves are merged into few, every record kept at its offset', async () => {
+    await createCompacted('merged', 600_000);
+    // Each round rolls a segment, keeps one record of its own key (u<r>) and supersedes the round
+    // before: compaction alone would leave a closed segment per round, none of them empty.
+    const rounds = 10;
+    for (let r = 0; r < rounds; r++) await produce('merged', `u${r}:unique ${r}\n` + round(r));
+    const segments = async () => {
+      const described = await sandbox.run(['topic', 'describe', 'merged', '--json']);
+      assertExit(described, 0, 'topic describe');
+      return (JSON.parse(described.stdout.toString()) as { partitions: Array<{ segments: number }> }).partitions[0]!.segments;
+    };
+    const lines = await consumeUntil('merged', (l) => l.length === rounds - 1 + KEYS + 1, 'the unique keys and the last round');
+    const perRound = KEYS + 1;
+    assert.deepEqual(
+      lines.slice(0, rounds - 1),
+      Array.from({ length: rounds - 1 }, (_, r) => `${r * perRound} u${r} unique ${r}`),
+      'the unique keys at their original offsets',
+    );
+    const deadline = Date.now() + DEADLINE_MS;
+    while ((await segments()) > 3) {
+      assert.ok(Date.now() < deadline, `still ${await segments()} segments`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.deepEqual(await consume('merged'), lines, 'merging changed no record');
+  });
+
   test('a tombstone removes the older values of its key at once and itself after delete.retention.ms', async () => {
     await createCompacted('deletes', 4000);
     for (let r = 0; r < 4; r++) await produce('deletes', round(r));

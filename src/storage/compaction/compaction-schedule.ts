@@ -66,6 +66,7 @@ export function describeCompaction(report: CompactionReport): string {
     `compacted ${report.segmentsRewritten} segment(s): ${mb(report.bytesBefore)} MB -> ${mb(report.bytesAfter)} MB, ` +
     `${report.recordsRemoved} record(s) removed (${report.tombstonesRemoved} tombstone(s)), ${report.keys} key(s), ` +
     (report.segmentsDropped > 0 ? `${report.segmentsDropped} empty segment(s) deleted, ` : '') +
+    (report.segmentsMerged > 0 ? `${report.segmentsMerged} small segment(s) merged into their neighbours, ` : '') +
     `${Math.round(report.durationMs)} ms${report.complete ? '' : ' (stopped before the end)'}`
   );
 }

@@ -2,67 +2,18 @@
 // crash leaves the original segment or the compacted one, never a mix. Each point is tested on
 // real files: a copy left before the rename (recovery deletes it), a rename whose index update
 // never happened (recovery rescans the segment), and kill -9 of a process at many moments of a
-// pass over a log of many segments, after which every key's latest value is still readable.
+// pass over a log of many segments (merges included), after which every key's latest value is
+// still readable. The moments of a merge's swap: compaction-merge.test.ts.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, linkSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopicConfig } from '../../../src/common/topic-config.js';
-import { encodeRecordBatch } from '../../../src/records/encode-batch.js';
 import { compactPartition } from '../../../src/storage/log-compactor.js';
-import type { PartitionLog } from '../../../src/storage/partition-log.js';
 import type { LogManager } from '../../../src/storage/log-manager.js';
+import { assertLatestReadable, produceRounds, withoutMerging } from '../../helpers/compaction-fixtures.js';
 import { BASE_TIMESTAMP, distModuleUrl, readAll, recordsIn, useStorageFixture } from '../../helpers/storage-fixtures.js';
-
-interface Latest {
-  offset: number;
-  value: string | null;
-}
-
-/** `rounds` values of each of `keys` keys, `perBatch` records a batch; every 7th write of a key a tombstone. */
-function produceRounds(log: PartitionLog, keys: number, rounds: number, valueBytes: number, perBatch = 5): Map<string, Latest> {
-  const latest = new Map<string, Latest>();
-  const pending: Array<{ key: string; value: string | null }> = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    const batch = encodeRecordBatch(
-      pending.map((w) => ({ key: Buffer.from(w.key), value: w.value === null ? null : Buffer.from(w.value), headers: [], timestamp: BASE_TIMESTAMP })),
-    );
-    const { baseOffset } = log.append(batch);
-    pending.forEach((w, i) => latest.set(w.key, { offset: baseOffset + i, value: w.value }));
-    pending.length = 0;
-  };
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < keys; k++) {
-      const tombstone = (r * keys + k) % 7 === 3;
-      pending.push({ key: `key-${k}`, value: tombstone ? null : `${k}:${r}:`.padEnd(valueBytes, '=') });
-      if (pending.length === perBatch) flush();
-    }
-  }
-  flush();
-  return latest;
-}
-
-/**
- * What must hold whatever moment a crash came at: offsets only grow, every live key's last record
- * is its latest value at its offset, and a key whose latest write is a tombstone ends with that
- * tombstone or has no record left.
- */
-function assertLatestReadable(log: PartitionLog, latest: Map<string, Latest>): void {
-  const last = new Map<string, Latest>();
-  let previous = -1;
-  for (const r of readAll(log)) {
-    assert.ok(r.offset > previous, `offset ${r.offset} after ${previous}`);
-    previous = r.offset;
-    last.set(r.key!.toString(), { offset: r.offset, value: r.value?.toString() ?? null });
-  }
-  for (const [key, expected] of latest) {
-    const found = last.get(key);
-    if (expected.value === null && found === undefined) continue;
-    assert.deepEqual(found, expected, `latest of ${key}`);
-  }
-}
 
 function copies(dir: string): string[] {
   return readdirSync(dir).filter((name) => name.endsWith('.cleaned'));
@@ -105,7 +56,7 @@ describe('storage > log compaction > crashes', () => {
     cpSync(fixture.dataDir, backup, { recursive: true });
     try {
       const compacted = fixture.reopen(null);
-      const report = await compactPartition(compacted.log, configOf(compacted.logs), BASE_TIMESTAMP);
+      const report = await compactPartition(compacted.log, withoutMerging(configOf(compacted.logs)), BASE_TIMESTAMP);
       assert.ok(report.segmentsRewritten >= 3);
       const paths = fixture.segmentPaths();
       const newFiles = paths.map((p) => readFileSync(p));
@@ -136,7 +87,7 @@ describe('storage > log compaction > crashes', () => {
     const latest = produceRounds(log, 3, 60, 50);
     log.roll();
     const basesBefore = log.segments().map((s) => s.baseOffset);
-    const report = await compactPartition(log, configOf(logs), BASE_TIMESTAMP);
+    const report = await compactPartition(log, withoutMerging(configOf(logs)), BASE_TIMESTAMP);
     assert.ok(report.segmentsDropped > 0);
     const kept = new Set(log.segments().map((s) => s.baseOffset));
     const dropped = basesBefore.filter((b) => !kept.has(b));
@@ -147,7 +98,7 @@ describe('storage > log compaction > crashes', () => {
     const recovered = fixture.reopen(null);
     assert.ok(recovered.log.segments().some((s) => s.baseOffset === dropped[0]), 'recovery takes the file back as a segment');
     assert.deepEqual(readAll(recovered.log).map((r) => r.offset), expected);
-    const again = await compactPartition(recovered.log, configOf(recovered.logs), BASE_TIMESTAMP);
+    const again = await compactPartition(recovered.log, withoutMerging(configOf(recovered.logs)), BASE_TIMESTAMP);
     assert.equal(again.segmentsDropped, 1);
     assert.ok(!readdirSync(fixture.partitionDir()).includes(orphan.split('/').pop()!));
     assertLatestReadable(recovered.log, latest);
