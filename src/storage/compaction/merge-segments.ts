@@ -92,6 +92,10 @@ async function mergeRun(
   // Synchronous from this check to the swap: nothing can change the run in between.
   if (!pacer.wanted) return giveUp(writer, 'stopped');
   if (!run.every((segment) => isLive(log, segment))) return giveUp(writer, 'changed');
+  // Recovery finds an unfinished swap by the first segment's size disagreeing with its row. Only
+  // the first segment of a log can be empty (empty ones after it are deleted before merging), so
+  // a copy of the first one's size would mean nothing was merged in: nothing to do.
+  if (writer.sizeBytes === run[0]!.sizeBytes) return giveUp(writer, 'changed');
   const retired = run.map((segment) => retireLater(segment.path));
   try {
     log.replaceSegments(
