@@ -1,6 +1,6 @@
 // e2e: `spool consume a -e --format json | spool produce b --json` copies a topic exactly
 // (SPEC §3 produce --json, §4): keys, null keys and values, headers, timestamps, partitions and
-// bytes that are not UTF-8, through a real shell pipeline.
+// bytes that are not UTF-8, header keys that repeat, through a real shell pipeline.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { assertExit, stdoutLines } from '../helpers/spool-cli.js';
@@ -46,7 +46,7 @@ describe('e2e > json copy', () => {
   test('consume --format json | produce --json copies a 3-partition topic exactly', async () => {
     assertExit(await sandbox.run(['topic', 'create', 'source', '-p', '3']), 0);
     const keyed = Array.from({ length: 60 }, (_, i) => `key-${i % 20}:value ${i} "quoted" \\ tab\there ü 🎉\r`).join('\n');
-    assertExit(await sandbox.run(['produce', 'source', '-K', ':', '-H', 'app=spool', '-H', 'trace', '--quiet'], { input: keyed }), 0);
+    assertExit(await sandbox.run(['produce', 'source', '-K', ':', '-H', 'app=spool', '-H', 'trace', '-H', 'app=again', '--quiet'], { input: keyed }), 0);
     assertExit(await sandbox.run(['produce', 'source', '--quiet'], { input: Array.from({ length: 30 }, (_, i) => `unkeyed ${i}`).join('\n') }), 0);
     const special = [
       { key: null, value: null, timestamp: 1_600_000_000_000, partition: 2 },
@@ -54,11 +54,14 @@ describe('e2e > json copy', () => {
       { key: '', value: '', timestamp: 1_600_000_000_002, partition: 0, headers: { 'ünï-key': 'välue', empty: '' } },
       { key: Buffer.from([0xff, 0xfe]).toString('base64'), keyEncoding: 'base64', value: Buffer.from([0, 0x80, 0xff]).toString('base64'), valueEncoding: 'base64', partition: 1 },
       { value: '{"nested":"json"}\n\u0000', timestamp: 0, partition: 1 },
+      { key: 'repeated', value: 'r', partition: 0, headers: { a: ['1', null, '3'], b: '2' } },
+      { key: 'repeated-binary', value: 'rb', partition: 2, headers: { bin: [Buffer.from([0xff]).toString('base64'), 'eA=='] }, headerEncodings: { bin: 'base64' } },
     ];
     assertExit(await sandbox.run(['produce', 'source', '--json', '--quiet'], { input: special.map((e) => JSON.stringify(e)).join('\n') + '\n' }), 0);
 
     const source = await envelopes('source');
-    assert.equal(source.length, 95);
+    assert.equal(source.length, 97);
+    assert.ok(source.some((line) => line.includes('"app":["spool","again"]')), 'a repeated header key is one array');
     assert.ok(source.some((line) => line.includes('"valueEncoding":"base64"')), 'the copy includes base64 values');
     assert.deepEqual(new Set(source.map((line) => (JSON.parse(line) as Envelope).partition)), new Set([0, 1, 2]));
 

@@ -47,6 +47,7 @@ describe('e2e > verify and dump with the broker stopped', () => {
       assertExit(await sandbox.run(['produce', 'v', '-K', ':', '-H', 'h1=x', '--quiet'], { input: lines }), 0);
     }
     assertExit(await sandbox.run(['produce', 'big', '--quiet'], { input: Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\n') }), 0);
+    assertExit(await sandbox.run(['produce', 'repeated', '-H', 'a=1', '-H', 'b=2', '-H', 'a=3', '--quiet'], { input: 'v\n' }), 0);
     assertExit(await sandbox.run(['broker', 'stop']), 0);
     await waitForProcessGone(sandbox.broker!.pid);
     const dir = join(sandbox.dataDir, 'topics', 'v', '0');
@@ -64,7 +65,7 @@ describe('e2e > verify and dump with the broker stopped', () => {
     const lines = stdoutLines(result);
     assert.equal(lines.length, 1, 'no problem lines');
     const [topics, partitions, segmentCount, batches, records, problems] = summary(lines);
-    assert.deepEqual([topics, partitions, records, problems], [2, 3, 5200, 0]);
+    assert.deepEqual([topics, partitions, records, problems], [3, 4, 5201, 0]);
     assert.ok(segmentCount! >= segments.length + 2);
     assert.ok(batches! >= 2);
     assert.equal(result.stderr, '');
@@ -128,6 +129,15 @@ describe('e2e > verify and dump with the broker stopped', () => {
     assert.equal(typeof first.key, 'string');
     assert.match(first.value as string, /^value \d+$/);
     assert.deepEqual(first.headers, { h1: 'x' });
+  });
+
+  test('dump --json --records writes the values of a repeated header key as one array, as the envelope does', async () => {
+    const result = await sandbox.run(['dump', 'repeated', '--json', '--records']);
+    assertExit(result, 0);
+    const record = stdoutLines(result)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((o) => o.type === 'record');
+    assert.deepEqual(record?.headers, { a: ['1', '3'], b: '2' });
   });
 
   test('a closed pipe ends dump quietly', async () => {

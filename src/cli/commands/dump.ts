@@ -16,6 +16,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SpoolError, errorMessage } from '../../common/errors.js';
 import type { DumpEntry, DumpedBatch, DumpedRecord } from '../../storage/inspect/dump-segment.js';
+import { groupHeaders } from '../format/json-envelope.js';
 import { localGlobalOptions } from '../global-options.js';
 import { writeOut, type CliIo } from '../../term/io.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
@@ -167,16 +168,16 @@ function recordJson(r: DumpedRecord): object {
   const json: Record<string, unknown> = { type: 'record', offset: r.offset, timestamp: r.timestamp };
   putBytes(json, 'key', 'keyEncoding', r.key);
   putBytes(json, 'value', 'valueEncoding', r.value);
-  const headers: Record<string, string | null> = {};
-  const encodings: Record<string, string> = {};
-  for (const h of r.headers) {
-    // As the envelope: of headers sharing a key, the last one is kept.
-    delete encodings[h.key];
-    if (h.value !== null && !isUtf8(h.value)) encodings[h.key] = 'base64';
-    headers[h.key] = h.value === null ? null : h.value.toString(encodings[h.key] === undefined ? 'utf8' : 'base64');
-  }
-  json.headers = headers;
-  if (Object.keys(encodings).length > 0) json.headerEncodings = encodings;
+  // As the envelope: the values of a header key that repeats are one array.
+  const groups = groupHeaders(r.headers);
+  json.headers = Object.fromEntries(
+    groups.map((g) => {
+      const values = g.values.map((v) => (v === null ? null : v.toString(g.base64 ? 'base64' : 'utf8')));
+      return [g.key, values.length === 1 ? values[0] : values];
+    }),
+  );
+  const base64 = groups.filter((g) => g.base64);
+  if (base64.length > 0) json.headerEncodings = Object.fromEntries(base64.map((g) => [g.key, 'base64']));
   return json;
 }
 

@@ -5,7 +5,7 @@
 //
 //   {"topic":"t","partition":0,"offset":42,"timestamp":1764000000000,
 //    "key":"k"|null[,"keyEncoding":"base64"],"value":"v"|null[,"valueEncoding":"base64"],
-//    "headers":{"h":"v"|null}[,"headerEncodings":{"h":"base64"}]}
+//    "headers":{"h":"v"|null|["v1","v2"]}[,"headerEncodings":{"h":"base64"}]}
 import { isUtf8 } from 'node:buffer';
 import { errorMessage } from '../../common/errors.js';
 import type { RecordCursor } from '../../records/record-cursor.js';
@@ -33,7 +33,6 @@ export interface ParsedEnvelope {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const HEX = '0123456789abcdef';
-const EMPTY = Buffer.alloc(0);
 // JSON's short escapes, as JSON.stringify writes them; other control bytes become \u00XX.
 const SHORT_ESCAPES: ReadonlyMap<number, string> = new Map([
   [0x08, '\\b'],
@@ -50,9 +49,9 @@ let cachedTopicField = Buffer.from('{"topic":""', 'utf8');
 
 /**
  * Write the record under `cursor` as one envelope object, without a trailing newline.
- * Header keys are unique in a JSON object, so of headers sharing a key only the last one is written
- * (a known limit: Kafka allows duplicates, the envelope cannot carry them). Header keys that are
- * not valid UTF-8 are written as decoded text with U+FFFD, as RecordCursor.headers() reads them.
+ * Header keys are unique in a JSON object, so the values of headers sharing a key (Kafka allows
+ * that) are written as one array, in order: `"h":["v1","v2"]`. Header keys that are not valid
+ * UTF-8 are written as decoded text with U+FFFD, as RecordCursor.headers() reads them.
  */
 export function formatJsonEnvelope(cursor: RecordCursor, topic: string, partition: number, out: OutputBuffer): void {
   if (topic !== cachedTopic) {
@@ -75,32 +74,64 @@ export function formatJsonEnvelope(cursor: RecordCursor, topic: string, partitio
   else writeHeaders(cursor.headers(), out);
 }
 
-function writeHeaders(headers: RecordHeader[], out: OutputBuffer): void {
-  const lastIndex = new Map<string, number>();
-  for (let i = 0; i < headers.length; i++) lastIndex.set(headers[i]!.key, i);
-  const base64Keys: string[] = [];
-  let first = true;
-  out.writeByte(0x7b);
-  for (let i = 0; i < headers.length; i++) {
-    const { key, value } = headers[i]!;
-    if (lastIndex.get(key) !== i) continue;
-    if (!first) out.writeByte(0x2c);
-    first = false;
-    out.writeUtf8(JSON.stringify(key));
-    out.writeByte(0x3a);
-    if (!writeBytesField(value ?? EMPTY, 0, value === null ? -1 : value.length, out)) base64Keys.push(key);
+/** The headers of one key, in order; base64 when any of them is not UTF-8 (one encoding marks a key). */
+export interface HeaderGroup {
+  key: string;
+  values: Array<Buffer | null>;
+  base64: boolean;
+}
+
+/**
+ * Headers grouped by key, keys in the order they first appear: a JSON object holds a key once, so
+ * the values of headers sharing a key (Kafka allows that) travel as one array.
+ */
+export function groupHeaders(headers: readonly RecordHeader[]): HeaderGroup[] {
+  const groups = new Map<string, HeaderGroup>();
+  for (const { key, value } of headers) {
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { key, values: [], base64: false }));
+    group.values.push(value);
+    if (value !== null && !group.base64 && !isUtf8(value)) group.base64 = true;
   }
-  out.writeByte(0x7d);
-  if (base64Keys.length > 0) {
-    out.writeAscii(',"headerEncodings":{');
-    for (let i = 0; i < base64Keys.length; i++) {
-      if (i > 0) out.writeByte(0x2c);
-      out.writeUtf8(JSON.stringify(base64Keys[i]!));
-      out.writeAscii(':"base64"');
+  return [...groups.values()];
+}
+
+function writeHeaders(headers: RecordHeader[], out: OutputBuffer): void {
+  const groups = groupHeaders(headers);
+  out.writeByte(0x7b);
+  groups.forEach((group, i) => {
+    if (i > 0) out.writeByte(0x2c);
+    out.writeUtf8(JSON.stringify(group.key));
+    out.writeByte(0x3a);
+    if (group.values.length === 1) {
+      writeHeaderValue(group.values[0]!, group.base64, out);
+      return;
     }
+    out.writeByte(0x5b);
+    group.values.forEach((value, j) => {
+      if (j > 0) out.writeByte(0x2c);
+      writeHeaderValue(value, group.base64, out);
+    });
+    out.writeByte(0x5d);
+  });
+  out.writeByte(0x7d);
+  const base64 = groups.filter((group) => group.base64);
+  if (base64.length > 0) {
+    out.writeAscii(',"headerEncodings":{');
+    base64.forEach((group, i) => {
+      if (i > 0) out.writeByte(0x2c);
+      out.writeUtf8(JSON.stringify(group.key));
+      out.writeAscii(':"base64"');
+    });
     out.writeByte(0x7d);
   }
   out.writeByte(0x7d);
+}
+
+function writeHeaderValue(value: Buffer | null, base64: boolean, out: OutputBuffer): void {
+  if (value === null) out.writeAscii('null');
+  else if (base64) out.writeAscii(`"${value.toString('base64')}"`);
+  else writeBytesField(value, 0, value.length, out);
 }
 
 /**
@@ -200,12 +231,15 @@ function readHeaders(envelope: Record<string, unknown>): RecordHeader[] {
       if (!Object.hasOwn(headers, key)) throw new EnvelopeError(`"headerEncodings" names header ${JSON.stringify(key)}, which is not in "headers"`);
     }
   }
-  return Object.entries(headers).map(([key, value]) => {
+  return Object.entries(headers).flatMap(([key, value]) => {
     const what = `header ${JSON.stringify(key)}`;
     const base64 = readEncoding(encodings === undefined || encodings === null ? undefined : ownField(encodings as Record<string, unknown>, key), `"headerEncodings" of ${what}`);
-    if (value === null) return { key, value: null };
-    if (typeof value !== 'string') throw new EnvelopeError(`${what} must be a string or null, got ${describe(value)}`);
-    return { key, value: decodeText(value, base64, what) };
+    // An array: the values of headers sharing this key, in order.
+    return (Array.isArray(value) ? (value as unknown[]) : [value]).map((one) => {
+      if (one === null) return { key, value: null };
+      if (typeof one !== 'string') throw new EnvelopeError(`${what} must be a string, null or an array of them, got ${describe(one)}`);
+      return { key, value: decodeText(one, base64, what) };
+    });
   });
 }
 

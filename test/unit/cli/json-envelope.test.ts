@@ -89,9 +89,32 @@ describe('cli > format > formatJsonEnvelope', () => {
     assert.ok(line.endsWith(`"headers":{"a":null,"b":"/w==","c":"x"},"headerEncodings":{"b":"base64"}}`), line);
   });
 
-  test('keeps the last of duplicate header keys', () => {
-    const line = envelope({ headers: [header('a', '1'), header('b', '2'), header('a', '3')] });
-    assert.ok(line.endsWith(`"headers":{"b":"2","a":"3"}}`), line);
+  test('writes the values of a repeated header key as one array, in order, and reads them back', () => {
+    const headers = [header('a', '1'), header('b', '2'), header('a', null), header('a', '3')];
+    const line = envelope({ headers });
+    assert.ok(line.endsWith(`"headers":{"a":["1",null,"3"],"b":"2"}}`), line);
+    const back = parseJsonEnvelope(line).headers;
+    assert.deepEqual(
+      back.map((h) => `${h.key}=${h.value?.toString() ?? '<null>'}`),
+      ['a=1', 'a=<null>', 'a=3', 'b=2'],
+      'every value comes back (grouped by key)',
+    );
+  });
+
+  test('a repeated header key with a value that is not UTF-8 has all its values in base64', () => {
+    const binary = Buffer.from([0xff, 0x00, 0xc3]);
+    const line = envelope({ headers: [header('h', 'text'), header('h', binary), header('u', 'x')] });
+    const parsed = JSON.parse(line) as { headers: Record<string, unknown>; headerEncodings: Record<string, string> };
+    assert.deepEqual(parsed.headers, { h: [Buffer.from('text').toString('base64'), binary.toString('base64')], u: 'x' });
+    assert.deepEqual(parsed.headerEncodings, { h: 'base64' });
+    assert.deepEqual(
+      parseJsonEnvelope(line).headers.map((h) => [h.key, h.value]),
+      [
+        ['h', Buffer.from('text')],
+        ['h', binary],
+        ['u', Buffer.from('x')],
+      ],
+    );
   });
 
   test('escapes the topic and header keys', () => {
@@ -166,7 +189,8 @@ describe('cli > format > parseJsonEnvelope', () => {
     ['truncated base64', '{"value":"abcde","valueEncoding":"base64"}', /"value" is not valid base64/],
     ['misplaced padding', '{"value":"ab=c","valueEncoding":"base64"}', /"value" is not valid base64/],
     ['headers as an array', '{"headers":[]}', /"headers" must be an object, got an array/],
-    ['a numeric header value', '{"headers":{"h":1}}', /header "h" must be a string or null, got 1/],
+    ['a numeric header value', '{"headers":{"h":1}}', /header "h" must be a string, null or an array of them, got 1/],
+    ['a nested array of header values', '{"headers":{"h":["a",["b"]]}}', /header "h" must be a string, null or an array of them, got an array/],
     ['invalid base64 in a header', '{"headers":{"h":"!"},"headerEncodings":{"h":"base64"}}', /header "h" is not valid base64/],
     ['an encoding for a missing header', '{"headers":{},"headerEncodings":{"x":"base64"}}', /names header "x", which is not in "headers"/],
     ['a negative timestamp', '{"timestamp":-1}', /"timestamp" must be a non-negative safe integer/],
