@@ -5,9 +5,13 @@
 // first torn or corrupt batch. Index rows past the cut are dropped, missing ones added. An index
 // row that does not lead to a good batch (past the end, inside a batch, the wrong offset, no time
 // row beside it) sends the scan back to the start of the segment.
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLEANED_SUFFIX, parseSegmentFileName } from './file-names.js';
+// A closed segment cut where the next file's first batch begins is the copy of a compaction merge
+// that stopped before removing the files it merged (compaction/merge-segments.ts): the warning
+// says so, as nothing is lost.
+import { closeSync, openSync, readSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { BATCH_HEADER_SIZE } from '../records/record-batch.js';
+import { CLEANED_SUFFIX, parseSegmentFileName, segmentFileName } from './file-names.js';
 import { INDEX_INTERVAL_BYTES, type OffsetIndex, type SegmentRow } from './offset-index.js';
 import { scanSegmentFile } from './segment-scanner.js';
 import { Segment } from './segment.js';
@@ -118,7 +122,8 @@ function recoverSegment(
   if (start !== indexed && fileSize > 0) report.rebuiltSegments++;
   if (result.validEnd < fileSize) {
     report.truncatedBytes += fileSize - result.validEnd;
-    report.problems.push(`${segment.path}: cut ${fileSize - result.validEnd} bytes at position ${result.validEnd}: ${result.problem}`);
+    const why = !isActive && isFirstBatchOfNext(segment, result.validEnd, endOffset) ? UNFINISHED_MERGE : result.problem;
+    report.problems.push(`${segment.path}: cut ${fileSize - result.validEnd} bytes at position ${result.validEnd}: ${why}`);
     segment.truncate(result.validEnd);
   }
   index.truncateSegment(partitionId, base, result.validEnd, result.nextOffset, endOffset);
@@ -126,6 +131,28 @@ function recoverSegment(
   segment.nextOffset = Math.max(result.nextOffset, base);
   segment.maxTimestamp = result.maxTimestamp;
   if (isActive) report.bytesSinceIndex = result.bytesSinceIndex;
+}
+
+const UNFINISHED_MERGE =
+  'its batches from there on belong to the next segment, which still holds them (a compaction merge that did not finish)';
+
+/**
+ * The batch at `position` is the first batch of the next segment's file, byte for byte (headers
+ * carry the CRC): what a merge leaves when it stops after renaming its copy over this segment.
+ */
+function isFirstBatchOfNext(segment: Segment, position: number, nextBaseOffset: number): boolean {
+  if (segment.sizeBytes - position < BATCH_HEADER_SIZE) return false;
+  let fd: number | null = null;
+  try {
+    fd = openSync(join(dirname(segment.path), segmentFileName(nextBaseOffset)), 'r');
+    const next = Buffer.alloc(BATCH_HEADER_SIZE);
+    if (readSync(fd, next, 0, BATCH_HEADER_SIZE, 0) !== BATCH_HEADER_SIZE) return false;
+    return next.equals(segment.read(position, BATCH_HEADER_SIZE));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /**

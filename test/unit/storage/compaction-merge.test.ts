@@ -126,6 +126,9 @@ describe('storage > log compaction > merging small segments', () => {
       const check = (moment: string, cut: boolean) => {
         const recovered = fixture.reopen(null);
         assert.equal(recovered.recovered.length > 0, cut, `${moment}: ${JSON.stringify(recovered.recovered)}`);
+        for (const line of recovered.recovered) {
+          for (const problem of line.problems) assert.match(problem, /belong to the next segment, which still holds them \(a compaction merge that did not finish\)$/);
+        }
         assert.deepEqual(served(recovered.log), records, moment);
         assertLatestReadable(recovered.log, latest);
         fixture.close(recovered.logs);
