@@ -5,7 +5,7 @@
 // A run of neighbours whose bytes together fit in segment.bytes is copied, oldest first, into one
 // file with the first one's base offset (batches as they are, offsets preserved), fdatasynced,
 // and swapped in by PartitionLog.replaceSegments: a crash at any moment leaves every batch in
-// exactly one file (see there). Only the active segment is never merged. Merging trades timely
+// exactly one file (see there). The active segment is never merged. Merging trades timely
 // expiry for fewer files: under `compact,delete` a merged segment expires when its newest record
 // does, as in Kafka.
 import { batchSizeAt, readBaseOffset, readMaxTimestamp } from '../../records/record-batch.js';
