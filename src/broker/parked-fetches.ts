@@ -1,12 +1,15 @@
-// Fetches waiting for data (Kafka's DelayedFetch purgatory). A fetch that finds nothing to return
-// parks here under every partition it reads; the next append to any of them wakes it, and its
-// max wait ends it otherwise. Nothing polls the log: the only timer is the fetch's own deadline.
+// Fetches waiting for data (Kafka's DelayedFetch purgatory). A fetch that finds less than its
+// min_bytes parks here under every partition it reads; the next append to any of them wakes it,
+// and its max wait ends it otherwise. Nothing polls the log: the only timer is the fetch's own deadline.
+
+/** `final`: the max wait ran out or the broker is stopping, so the fetch must answer now. */
+export type WakeFetch = (final: boolean) => void;
 
 interface ParkedFetch {
   owner: object;
   keys: string[];
   timer: NodeJS.Timeout;
-  wake: () => void;
+  wake: WakeFetch;
 }
 
 export class ParkedFetches {
@@ -24,11 +27,11 @@ export class ParkedFetches {
   }
 
   /** Park until an append to one of `partitions` or `maxWaitMs`; `wake` runs exactly once. */
-  park(owner: object, partitions: ReadonlyArray<readonly [string, number]>, maxWaitMs: number, wake: () => void): void {
+  park(owner: object, partitions: ReadonlyArray<readonly [string, number]>, maxWaitMs: number, wake: WakeFetch): void {
     const fetch: ParkedFetch = {
       owner,
       keys: partitions.map(([t, p]) => ParkedFetches.key(t, p)),
-      timer: setTimeout(() => this.#wake(fetch), maxWaitMs),
+      timer: setTimeout(() => this.#wake(fetch, true), maxWaitMs),
       wake,
     };
     for (const key of fetch.keys) {
@@ -45,12 +48,12 @@ export class ParkedFetches {
   notify(topic: string, partition: number): void {
     const set = this.#byPartition.get(ParkedFetches.key(topic, partition));
     if (set === undefined) return;
-    for (const fetch of [...set]) this.#wake(fetch);
+    for (const fetch of [...set]) this.#wake(fetch, false);
   }
 
   /** Wake every parked fetch now (shutdown: they answer with what there is). */
   wakeAll(): void {
-    for (const set of [...this.#byOwner.values()]) for (const fetch of [...set]) this.#wake(fetch);
+    for (const set of [...this.#byOwner.values()]) for (const fetch of [...set]) this.#wake(fetch, true);
   }
 
   /** Forget the fetches of a closed connection without answering them. */
@@ -60,9 +63,9 @@ export class ParkedFetches {
     for (const fetch of [...mine]) this.#remove(fetch);
   }
 
-  #wake(fetch: ParkedFetch): void {
+  #wake(fetch: ParkedFetch, final: boolean): void {
     if (!this.#remove(fetch)) return;
-    fetch.wake();
+    fetch.wake(final);
   }
 
   #remove(fetch: ParkedFetch): boolean {

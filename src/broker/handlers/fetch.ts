@@ -1,6 +1,8 @@
 // Fetch: read whole batches from each asked partition up to the request's byte budget. When
-// nothing at all is there and the client may wait, the fetch parks until an append to one of its
-// partitions or its max wait, then reads again and answers.
+// less than min_bytes (at least 1) is there, no partition failed and the client may wait, the
+// fetch parks until an append to one of its partitions, reads again, and parks once more for the
+// rest of its max wait while there is still too little (Kafka's DelayedFetch); when the wait ends
+// or the broker stops, it answers with what there is.
 import { ErrorCode } from '../../common/error-codes.js';
 import { OffsetOutOfRangeError, SpoolError } from '../../common/errors.js';
 import {
@@ -17,13 +19,28 @@ const EMPTY = Buffer.alloc(0);
 
 export const handleFetch: Handler = (ctx, body, session) => {
   const request = decodeFetchRequest(body);
+  const minBytes = Math.max(request.minBytes, 1);
   const first = readAll(ctx, request);
-  if (first.bytes > 0 || first.errors > 0 || request.maxWaitMs <= 0) return encodeFetchResponse(first.topics);
+  if (first.bytes >= minBytes || first.errors > 0 || request.maxWaitMs <= 0) return answer(ctx, first.topics);
   const partitions = request.topics.flatMap((t) => t.partitions.map((p) => [t.topic, p.partition] as const));
+  const deadline = performance.now() + request.maxWaitMs;
   return new Promise((resolve) => {
-    ctx.parked.park(session, partitions, request.maxWaitMs, () => resolve(encodeFetchResponse(readAll(ctx, request).topics)));
+    const park = (waitMs: number) =>
+      ctx.parked.park(session, partitions, waitMs, (final) => {
+        const again = readAll(ctx, request);
+        const left = Math.ceil(deadline - performance.now());
+        if (final || again.bytes >= minBytes || again.errors > 0 || left <= 0) resolve(answer(ctx, again.topics));
+        else park(left);
+      });
+    park(request.maxWaitMs);
   });
 };
+
+/** The response, counting what it serves (a read that was not sent is not traffic). */
+function answer(ctx: BrokerContext, topics: FetchTopicResult[]): Buffer[] {
+  for (const t of topics) for (const p of t.partitions) ctx.stats.served(t.topic, p.records);
+  return encodeFetchResponse(topics);
+}
 
 function readAll(ctx: BrokerContext, request: FetchRequest): { topics: FetchTopicResult[]; bytes: number; errors: number } {
   let budget = Math.max(request.maxBytes, 1);
@@ -47,7 +64,6 @@ function readPartition(ctx: BrokerContext, topic: string, partition: number, off
   try {
     const log = ctx.logs.partition(topic, partition);
     const records = maxBytes > 0 ? log.read(offset, maxBytes) : EMPTY;
-    ctx.stats.served(topic, records);
     return { partition, errorCode: ErrorCode.None, logStartOffset: log.logStartOffset, highWatermark: log.nextOffset, records };
   } catch (err) {
     if (err instanceof OffsetOutOfRangeError) {
