@@ -9,7 +9,7 @@ import { lockFilePid, parseBrokerRunning, processExists, waitForProcessGone } fr
 import { PROJECT_ROOT, assertExit, assertOneErrorLine, stdoutLines } from '../helpers/spool-cli.js';
 import { SpoolSandbox } from '../helpers/spool-sandbox.js';
 
-const STATUS_KEYS = ['running', 'pid', 'uptimeMs', 'version', 'dataDir', 'socket', 'topics', 'bytes'];
+const STATUS_KEYS = ['running', 'pid', 'uptimeMs', 'version', 'dataDir', 'socket', 'topics', 'bytes', 'kafka'];
 const AUTOSTART_ON = { SPOOL_AUTOSTART: undefined };
 
 interface BrokerStatusJson {
