@@ -75,9 +75,9 @@ export const OFFSET_COMMIT: ApiSchema = {
 
 export interface OffsetCommitRequestPartition {
   partitionIndex: number;
-  committedOffset: bigint;
+  committedOffset: number;
   committedLeaderEpoch: number;
-  commitTimestamp: bigint;
+  commitTimestamp: number;
   committedMetadata: string | null;
 }
 
@@ -94,7 +94,7 @@ export interface OffsetCommitRequest {
   generationIdOrMemberEpoch: number;
   memberId: string;
   groupInstanceId: string | null;
-  retentionTimeMs: bigint;
+  retentionTimeMs: number;
   topics: OffsetCommitRequestTopic[];
 }
 

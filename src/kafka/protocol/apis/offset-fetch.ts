@@ -147,7 +147,7 @@ export interface OffsetFetchRequest {
 
 export interface OffsetFetchResponsePartition {
   partitionIndex: number;
-  committedOffset: bigint;
+  committedOffset: number;
   committedLeaderEpoch: number;
   metadata: string | null;
   errorCode: number;

@@ -29,5 +29,5 @@ export interface SaslAuthenticateResponse {
   errorCode: number;
   errorMessage: string | null;
   authBytes: Buffer;
-  sessionLifetimeMs: bigint;
+  sessionLifetimeMs: number;
 }
