@@ -49,6 +49,12 @@ export interface ApiSchema {
   readonly name: string;
   /** The versions spool accepts, the same as Apache Kafka 4.x, e.g. "3-12". */
   readonly validVersions: string;
+  /**
+   * The range announced in ApiVersions when it is wider than validVersions. Kafka 4.x announces
+   * Produce 0-12 although it refuses 0-2, because librdkafka before 2.10 will not produce to a
+   * broker whose Produce range does not start at 0 (KAFKA-18659). Absent: validVersions.
+   */
+  readonly advertisedVersions?: string;
   /** From which version on the messages are flexible (compact types, tagged fields), or "none". */
   readonly flexibleVersions: string;
   readonly request: readonly Field[];
