@@ -2,6 +2,19 @@
 
 export type FsyncPolicy = 'always' | 'interval' | 'never';
 
+/** The Kafka-protocol TCP listener (SPEC §8), when `--kafka` is given. */
+export interface KafkaListenerConfig {
+  host: string;
+  /** 0: any free port (the bound one is what status shows and metadata advertises). */
+  port: number;
+  /** The address clients are told to connect to; null: the bound one. */
+  advertised: { host: string; port: number } | null;
+  /** Requests larger than this close their connection. */
+  maxRequestBytes: number;
+}
+
+export const DEFAULT_KAFKA_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+
 export interface BrokerConfig {
   dataDir: string;
   socketPath: string;
@@ -13,6 +26,7 @@ export interface BrokerConfig {
   defaultPartitions: number;
   /** How often the cleaner applies retention and compaction. */
   retentionCheckMs: number;
+  kafka: KafkaListenerConfig | null;
 }
 
 export const DEFAULT_BROKER_CONFIG = {
@@ -21,4 +35,4 @@ export const DEFAULT_BROKER_CONFIG = {
   maxMessageBytes: 1048576,
   defaultPartitions: 1,
   retentionCheckMs: 60000,
-} as const satisfies Omit<BrokerConfig, 'dataDir' | 'socketPath'>;
+} as const satisfies Omit<BrokerConfig, 'dataDir' | 'socketPath' | 'kafka'>;

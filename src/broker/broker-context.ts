@@ -20,6 +20,8 @@ export interface BrokerContext {
   readonly memory: MemoryPacer;
   /** Begin a graceful stop (as SIGTERM). */
   requestShutdown(): void;
+  /** The Kafka listener's bound address (HOST:PORT) once it listens; null without one. */
+  kafkaAddress: string | null;
 }
 
 /** The connection a request came in on, as handlers see it. */

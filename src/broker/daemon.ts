@@ -10,7 +10,8 @@ import type { Logger } from '../common/logger.js';
 import { spoolVersion } from '../common/version.js';
 import { CompactionSchedule, describeCompaction } from '../storage/compaction/compaction-schedule.js';
 import { LogManager } from '../storage/log-manager.js';
-import type { BrokerConfig } from './broker-config.js';
+import type { BrokerConfig, KafkaListenerConfig } from './broker-config.js';
+import type { KafkaListener } from '../kafka/listener.js';
 import type { BrokerContext } from './broker-context.js';
 import { createDispatch } from './dispatch.js';
 import { acquireLock } from './lock-file.js';
@@ -36,8 +37,8 @@ export class BrokerAlreadyRunningError extends SpoolError {
 
 export interface RunBrokerOptions {
   logger: Logger;
-  /** Called once the socket accepts connections. */
-  onReady?: () => void;
+  /** Called once the socket (and the Kafka listener, if any: its bound address) accepts connections. */
+  onReady?: (kafkaAddress: string | null) => void;
 }
 
 /** Run the broker until it is stopped; resolves after a clean shutdown. */
@@ -63,7 +64,7 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
   }
 }
 
-async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: () => void): Promise<void> {
+async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: (kafkaAddress: string | null) => void): Promise<void> {
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const groups = new GroupCoordinator(new GroupStore(logs.db), {
@@ -80,6 +81,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     startedMs: Date.now(),
     memory: new MemoryPacer(),
     requestShutdown: () => stop(),
+    kafkaAddress: null,
   };
   const server = new BrokerServer(ctx, createDispatch());
   try {
@@ -88,6 +90,11 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs.close();
     throw new SpoolError(`cannot listen on ${config.socketPath}: ${errorMessage(err)}`, { cause: err });
   }
+  const kafka = config.kafka === null ? null : await openKafkaListener(ctx, config.kafka, async () => {
+    await server.close();
+    logs.close();
+    removeSocket(config.socketPath);
+  });
   const compaction = new CompactionSchedule();
   const cleaner = new RetentionCleaner(logs, logger, {
     compact: async (topic, partition, log, signal) => {
@@ -114,8 +121,9 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  logger.info(`spool ${spoolVersion()} broker running (pid ${process.pid}, socket ${config.socketPath}, data ${config.dataDir}, fsync ${config.fsync})`);
-  onReady?.();
+  const kafkaNote = ctx.kafkaAddress === null ? '' : `, kafka ${ctx.kafkaAddress}`;
+  logger.info(`spool ${spoolVersion()} broker running (pid ${process.pid}, socket ${config.socketPath}${kafkaNote}, data ${config.dataDir}, fsync ${config.fsync})`);
+  onReady?.(ctx.kafkaAddress);
 
   await stopped;
   process.off('SIGTERM', onSignal);
@@ -125,10 +133,27 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   await cleaner.stop();
   ctx.parked.wakeAll();
   groups.close();
+  await kafka?.close();
   await server.close();
   logs.close();
   removeSocket(config.socketPath);
   logger.info('broker stopped');
+}
+
+/**
+ * Open the Kafka listener (loaded only when asked for, so a broker without it starts no slower).
+ * If it cannot bind, the broker does not run half-open: `undo` closes what was opened.
+ */
+async function openKafkaListener(ctx: BrokerContext, config: KafkaListenerConfig, undo: () => Promise<void>): Promise<KafkaListener> {
+  const { KafkaListener } = await import('../kafka/listener.js');
+  const listener = new KafkaListener(ctx, config);
+  try {
+    ctx.kafkaAddress = await listener.listen();
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+  return listener;
 }
 
 function ensureDataDir(dataDir: string): void {

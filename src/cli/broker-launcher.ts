@@ -11,11 +11,13 @@ import type { Locations } from '../common/paths.js';
 import { BROKER_LOG_FILE } from '../storage/file-names.js';
 
 /** What the foreground broker sends its launcher over IPC. */
-export type LauncherMessage = { kind: 'ready'; pid: number } | { kind: 'already-running'; pid: number };
+export type LauncherMessage = { kind: 'ready'; pid: number; kafka: string | null } | { kind: 'already-running'; pid: number };
 
 export interface LaunchResult {
   pid: number;
   alreadyRunning: boolean;
+  /** The Kafka listener's bound address, when the broker has one. */
+  kafka: string | null;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -44,7 +46,7 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
       const timer = setTimeout(() => reject(new SpoolError(`the broker did not start within ${START_TIMEOUT_MS / 1000} s; see ${logPath}`)), START_TIMEOUT_MS);
       child.once('message', (message: LauncherMessage) => {
         clearTimeout(timer);
-        resolve({ pid: message.pid, alreadyRunning: message.kind === 'already-running' });
+        resolve({ pid: message.pid, alreadyRunning: message.kind === 'already-running', kafka: message.kind === 'ready' ? message.kafka : null });
       });
       child.once('exit', (code) => {
         clearTimeout(timer);

@@ -1,5 +1,6 @@
 // Catalog: topics, their configs and their partitions in index.db. Statements are prepared once
 // and named <table><Verb>[By<Key>].
+import { randomBytes } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 
@@ -7,6 +8,8 @@ export interface TopicRow {
   id: number;
   name: string;
   createdMs: number;
+  /** Kafka's topic id: 32 lowercase hex digits. */
+  uuid: string;
 }
 
 export interface PartitionRow {
@@ -18,7 +21,7 @@ export interface PartitionRow {
 
 export class Catalog {
   readonly #db: SqliteDatabase;
-  readonly #topicInsert: Statement<[string, number]>;
+  readonly #topicInsert: Statement<[string, number, string]>;
   readonly #topicSelectAll: Statement<[]>;
   readonly #topicDeleteById: Statement<[number]>;
   readonly #configSelectByTopic: Statement<[number]>;
@@ -27,11 +30,13 @@ export class Catalog {
   readonly #partitionInsert: Statement<[number, number, number]>;
   readonly #partitionSelectByTopic: Statement<[number]>;
   readonly #partitionUpdateLogStart: Statement<[number, number]>;
+  readonly #metaSelect: Statement<[string]>;
+  readonly #metaInsert: Statement<[string, string]>;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#topicInsert = db.prepare('INSERT INTO topics (name, created_ms) VALUES (?, ?)');
-    this.#topicSelectAll = db.prepare('SELECT id, name, created_ms AS createdMs FROM topics ORDER BY name');
+    this.#topicInsert = db.prepare('INSERT INTO topics (name, created_ms, uuid) VALUES (?, ?, ?)');
+    this.#topicSelectAll = db.prepare('SELECT id, name, created_ms AS createdMs, uuid FROM topics ORDER BY name');
     this.#topicDeleteById = db.prepare('DELETE FROM topics WHERE id = ?');
     this.#configSelectByTopic = db.prepare('SELECT key, value FROM topic_configs WHERE topic_id = ?');
     this.#configUpsert = db.prepare(
@@ -43,6 +48,8 @@ export class Catalog {
       'SELECT id, topic_id AS topicId, partition, log_start_offset AS logStartOffset FROM partitions WHERE topic_id = ? ORDER BY partition',
     );
     this.#partitionUpdateLogStart = db.prepare('UPDATE partitions SET log_start_offset = ? WHERE id = ?');
+    this.#metaSelect = db.prepare('SELECT value FROM broker_meta WHERE key = ?');
+    this.#metaInsert = db.prepare('INSERT INTO broker_meta (key, value) VALUES (?, ?)');
   }
 
   topics(): TopicRow[] {
@@ -51,8 +58,9 @@ export class Catalog {
 
   /** Runs inside a transaction when called from LogManager.createTopic. */
   topicInsert(name: string, nowMs: number): TopicRow {
-    const info = this.#topicInsert.run(name, nowMs);
-    return { id: Number(info.lastInsertRowid), name, createdMs: nowMs };
+    const uuid = newTopicUuid();
+    const info = this.#topicInsert.run(name, nowMs, uuid);
+    return { id: Number(info.lastInsertRowid), name, createdMs: nowMs, uuid };
   }
 
   topicDelete(topicId: number): void {
@@ -85,7 +93,24 @@ export class Catalog {
     this.#partitionUpdateLogStart.run(logStartOffset, partitionId);
   }
 
+  /** A broker-wide setting, created with `initial()` the first time it is asked for. */
+  metaValue(key: string, initial: () => string): string {
+    const row = this.#metaSelect.get(key) as { value: string } | undefined;
+    if (row !== undefined) return row.value;
+    const value = initial();
+    this.#metaInsert.run(key, value);
+    return value;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)();
+  }
+}
+
+/** A random topic id. Kafka reserves the all-zero id (no topic) and the id 0...01 (metadata topic). */
+function newTopicUuid(): string {
+  for (;;) {
+    const hex = randomBytes(16).toString('hex');
+    if (!/^0{31}[01]$/.test(hex)) return hex;
   }
 }

@@ -14,7 +14,8 @@ import {
   topicNameProblem,
   type TopicConfig,
 } from '../common/topic-config.js';
-import { Catalog, type PartitionRow } from './catalog.js';
+import { randomBytes } from 'node:crypto';
+import { Catalog, type PartitionRow, type TopicRow } from './catalog.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { INDEX_DB_FILE, TOPICS_DIR, partitionDir, topicDir } from './file-names.js';
 import { OffsetIndex } from './offset-index.js';
@@ -35,12 +36,22 @@ export interface Topic {
   readonly id: number;
   readonly name: string;
   readonly createdMs: number;
+  /** Kafka's topic id (32 hex digits), stable for the topic's life. */
+  readonly uuid: string;
   /** Configs set on the topic itself. */
   overrides: Record<string, string>;
   /** Effective configs: overrides, then broker defaults, then built-ins. */
   config: TopicConfig;
   readonly partitions: PartitionLog[];
   readonly partitionRows: PartitionRow[];
+}
+
+/** A checked alteration of a topic (see LogManager.planAlter). */
+export interface AlterPlan {
+  topic: Topic;
+  toSet: Record<string, string>;
+  toDelete: string[];
+  partitions: number | null;
 }
 
 export interface RecoveryLine {
@@ -58,6 +69,7 @@ export class LogManager {
   readonly #now: () => number;
   readonly #durableMetadata: boolean;
   readonly #topics = new Map<string, Topic>();
+  readonly #topicsByUuid = new Map<string, Topic>();
 
   private constructor(options: LogManagerOptions, db: SqliteDatabase) {
     this.dataDir = options.dataDir;
@@ -79,7 +91,7 @@ export class LogManager {
     const recovered: RecoveryLine[] = [];
     logs.catalog.transaction(() => {
       for (const row of logs.catalog.topics()) {
-        const topic = logs.#loadTopic(row.id, row.name, row.createdMs);
+        const topic = logs.#loadTopic(row);
         topic.partitions.forEach((log, partition) => {
           if (log.recovery.problems.length > 0) recovered.push({ topic: row.name, partition, problems: log.recovery.problems });
         });
@@ -88,12 +100,13 @@ export class LogManager {
     return { logs, recovered };
   }
 
-  #loadTopic(id: number, name: string, createdMs: number): Topic {
+  #loadTopic({ id, name, createdMs, uuid }: TopicRow): Topic {
     const overrides = this.catalog.configs(id);
     const topic: Topic = {
       id,
       name,
       createdMs,
+      uuid,
       overrides,
       config: resolveTopicConfig(overrides, this.brokerDefaults),
       partitions: [],
@@ -101,6 +114,7 @@ export class LogManager {
     };
     for (const row of topic.partitionRows) topic.partitions.push(this.#openPartition(topic, row));
     this.#topics.set(name, topic);
+    this.#topicsByUuid.set(uuid, topic);
     return topic;
   }
 
@@ -142,6 +156,19 @@ export class LogManager {
     return log;
   }
 
+  /** The topic with this Kafka topic id (32 hex digits). */
+  topicByUuid(uuid: string): Topic | undefined {
+    return this.#topicsByUuid.get(uuid);
+  }
+
+  /**
+   * Kafka's cluster id: made once per data directory, as Kafka's storage format does, in
+   * Kafka's form (16 random bytes in URL-safe base64 without padding).
+   */
+  get clusterId(): string {
+    return this.catalog.metaValue('cluster.id', () => randomBytes(16).toString('base64url'));
+  }
+
   topics(): Topic[] {
     return [...this.#topics.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -150,23 +177,31 @@ export class LogManager {
     return effectiveConfigEntries(topic.overrides, this.brokerDefaults);
   }
 
-  createTopic(name: string, partitions: number, configs: Record<string, string>): Topic {
+  /** Throws the error createTopic would throw, without creating anything (Kafka's validate_only). */
+  checkNewTopic(name: string, partitions: number, configs: Record<string, string>): Record<string, string> {
     const nameProblem = topicNameProblem(name);
     if (nameProblem !== null) throw new SpoolError(nameProblem, { code: ErrorCode.InvalidTopic });
     if (this.#topics.has(name)) throw new SpoolError(`topic "${name}" already exists`, { code: ErrorCode.TopicAlreadyExists });
     checkPartitionCount(partitions);
-    const normalized = normalizeConfigs(configs);
+    return normalizeConfigs(configs);
+  }
+
+  createTopic(name: string, partitions: number, configs: Record<string, string>): Topic {
+    const normalized = this.checkNewTopic(name, partitions, configs);
     return this.catalog.transaction(() => {
       const row = this.catalog.topicInsert(name, this.#now());
       for (const [key, value] of Object.entries(normalized)) this.catalog.configSet(row.id, key, value);
       for (let p = 0; p < partitions; p++) this.catalog.partitionInsert(row.id, p);
       rmSync(topicDir(this.dataDir, name), { recursive: true, force: true });
-      return this.#loadTopic(row.id, name, row.createdMs);
+      return this.#loadTopic(row);
     });
   }
 
-  /** Set configs (an empty value removes the override) and grow the partition count. */
-  alterTopic(name: string, configs: Record<string, string>, partitions: number | null): Topic {
+  /**
+   * Check an alteration and put it in stored form: configs to set (normalized) and overrides to
+   * remove (an empty value). Throws the error alterTopic would throw; changes nothing.
+   */
+  planAlter(name: string, configs: Record<string, string>, partitions: number | null): AlterPlan {
     const topic = this.requireTopic(name);
     const toSet = normalizeConfigs(Object.fromEntries(Object.entries(configs).filter(([, v]) => v !== '')));
     const toDelete = Object.entries(configs).filter(([, v]) => v === '').map(([k]) => k);
@@ -183,6 +218,12 @@ export class LogManager {
         );
       }
     }
+    return { topic, toSet, toDelete, partitions };
+  }
+
+  /** Set configs (an empty value removes the override) and grow the partition count. */
+  alterTopic(name: string, configs: Record<string, string>, partitions: number | null): Topic {
+    const { topic, toSet, toDelete } = this.planAlter(name, configs, partitions);
     this.catalog.transaction(() => {
       for (const [key, value] of Object.entries(toSet)) this.catalog.configSet(topic.id, key, value);
       for (const key of toDelete) this.catalog.configDelete(topic.id, key);
@@ -207,6 +248,7 @@ export class LogManager {
       beforeCommit(topic);
     });
     this.#topics.delete(name);
+    this.#topicsByUuid.delete(topic.uuid);
     rmSync(topicDir(this.dataDir, name), { recursive: true, force: true });
   }
 

@@ -65,4 +65,12 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (group_name, topic, partition)
    ) WITHOUT ROWID;
    CREATE INDEX group_offsets_by_topic ON group_offsets (topic);`,
+  // 006_kafka_ids: a topic id per topic (Kafka's topic UUID, 32 hex digits) and broker-wide
+  // settings such as the cluster id, both stable across restarts
+  `ALTER TABLE topics ADD COLUMN uuid TEXT;
+   UPDATE topics SET uuid = lower(hex(randomblob(16)));
+   CREATE TABLE broker_meta (
+     key    TEXT PRIMARY KEY,
+     value  TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];

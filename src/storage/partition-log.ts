@@ -14,7 +14,7 @@ import { RecordCursor } from '../records/record-cursor.js';
 import type { OffsetIndex } from './offset-index.js';
 import { recoverSegments, type RecoveryReport } from './recover-partition.js';
 import { SegmentReads } from './segment-reads.js';
-import { firstOffsetAtOrAfter } from './time-search.js';
+import { firstRecordAtOrAfter, type TimedOffset } from './time-search.js';
 import { Segment, fsyncDirectory } from './segment.js';
 import { stampBatches, type IndexRow } from './stamp-batches.js';
 
@@ -258,9 +258,14 @@ export class PartitionLog {
 
   /** The first offset whose record timestamp is >= `timestamp`, or null when there is none. */
   offsetForTimestamp(timestamp: number): number | null {
+    return this.recordForTimestamp(timestamp)?.offset ?? null;
+  }
+
+  /** The first record whose timestamp is >= `timestamp` (offset and timestamp), or null. */
+  recordForTimestamp(timestamp: number): TimedOffset | null {
     const row = this.#index.lastBeforeTimestamp(this.partitionId, timestamp);
     const from = Math.max(row?.offset ?? this.#logStartOffset, this.#logStartOffset);
-    return firstOffsetAtOrAfter(this, from, timestamp);
+    return firstRecordAtOrAfter(this, from, timestamp);
   }
 
   /** Timestamp of the first record at the log start, or null when the log is empty. */

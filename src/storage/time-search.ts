@@ -11,7 +11,13 @@ export interface ReadableLog {
 
 const READ_BYTES = 1 << 20;
 
-export function firstOffsetAtOrAfter(log: ReadableLog, from: number, timestamp: number): number | null {
+export interface TimedOffset {
+  offset: number;
+  timestamp: number;
+}
+
+/** The first record at or after `timestamp` from `from` on: its offset and its own timestamp. */
+export function firstRecordAtOrAfter(log: ReadableLog, from: number, timestamp: number): TimedOffset | null {
   let offset = from;
   const cursor = new RecordCursor();
   while (offset < log.nextOffset) {
@@ -23,7 +29,7 @@ export function firstOffsetAtOrAfter(log: ReadableLog, from: number, timestamp: 
       if (readMaxTimestamp(data, pos) >= timestamp) {
         cursor.open(data, pos, size);
         while (cursor.next()) {
-          if (cursor.offset >= offset && cursor.timestamp >= timestamp && !cursor.isControl) return cursor.offset;
+          if (cursor.offset >= offset && cursor.timestamp >= timestamp && !cursor.isControl) return { offset: cursor.offset, timestamp: cursor.timestamp };
         }
       }
       offset = Math.max(offset, readBaseOffset(data, pos) + readLastOffsetDelta(data, pos) + 1);

@@ -10,9 +10,12 @@ export interface BrokerHandle {
   pid: number;
   socket: string;
   dataDir: string;
+  /** The Kafka listener's address (HOST:PORT) when started with --kafka. */
+  kafka: string | null;
 }
 
 const BROKER_RUNNING = /^broker running \(pid (\d+), socket (.+)\)$/m;
+const KAFKA_LISTENER = /^kafka listener on (\S+)$/m;
 const EXIT_WAIT_MS = 30_000;
 
 export function parseBrokerRunning(stdout: string): { pid: number; socket: string } | null {
@@ -26,7 +29,7 @@ export async function startBroker(dataDir: string, extraArgs: readonly string[] 
   if (result.code !== 0 || running === null) {
     throw new Error(`spool broker start failed (exit ${result.code}): ${result.stdout.toString()}${result.stderr}`);
   }
-  return { ...running, dataDir };
+  return { ...running, dataDir, kafka: KAFKA_LISTENER.exec(result.stdout.toString('utf8'))?.[1] ?? null };
 }
 
 /** `spool broker stop`; then, whatever it said, make sure the pid is gone (SIGKILL if needed). */

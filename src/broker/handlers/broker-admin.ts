@@ -12,6 +12,7 @@ export const handleBrokerStatus = jsonHandler(noParams, (ctx): BrokerStatusRespo
   topics: ctx.logs.topics().length,
   bytes: ctx.logs.totalBytes(),
   fsync: ctx.config.fsync,
+  kafka: ctx.kafkaAddress,
 }));
 
 export const handleShutdown = jsonHandler(noParams, (ctx): ShutdownResponse => {

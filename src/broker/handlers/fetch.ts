@@ -1,10 +1,6 @@
-// Fetch: read whole batches from each asked partition up to the request's byte budget. When
-// less than min_bytes (at least 1) is there, no partition failed and the client may wait, the
-// fetch parks until an append to one of its partitions, reads again, and parks once more for the
-// rest of its max wait while there is still too little (Kafka's DelayedFetch); when the wait ends
-// or the broker stops, it answers with what there is.
+// Fetch: read whole batches from each asked partition up to the request's byte budget, waiting
+// for min_bytes within the max wait as Kafka's DelayedFetch does (broker/fetch-wait.ts).
 import { ErrorCode } from '../../common/error-codes.js';
-import { OffsetOutOfRangeError, SpoolError } from '../../common/errors.js';
 import {
   decodeFetchRequest,
   encodeFetchResponse,
@@ -13,27 +9,20 @@ import {
   type FetchTopicResult,
 } from '../../protocol/messages/fetch.js';
 import type { BrokerContext } from '../broker-context.js';
+import { readWhenReady } from '../fetch-wait.js';
+import { readPartition } from '../partition-read.js';
 import type { Handler } from './handler.js';
-
-const EMPTY = Buffer.alloc(0);
 
 export const handleFetch: Handler = (ctx, body, session) => {
   const request = decodeFetchRequest(body);
-  const minBytes = Math.max(request.minBytes, 1);
-  const first = readAll(ctx, request);
-  if (first.bytes >= minBytes || first.errors > 0 || request.maxWaitMs <= 0) return answer(ctx, first.topics);
   const partitions = request.topics.flatMap((t) => t.partitions.map((p) => [t.topic, p.partition] as const));
-  const deadline = performance.now() + request.maxWaitMs;
-  return new Promise((resolve) => {
-    const park = (waitMs: number) =>
-      ctx.parked.park(session, partitions, waitMs, (final) => {
-        const again = readAll(ctx, request);
-        const left = Math.ceil(deadline - performance.now());
-        if (final || again.bytes >= minBytes || again.errors > 0 || left <= 0) resolve(answer(ctx, again.topics));
-        else park(left);
-      });
-    park(request.maxWaitMs);
-  });
+  const wait = { owner: session, partitions, maxWaitMs: request.maxWaitMs, minBytes: request.minBytes };
+  const read = () => {
+    const round = readAll(ctx, request);
+    return { ...round, result: round.topics };
+  };
+  const topics = readWhenReady(ctx, wait, read);
+  return topics instanceof Promise ? topics.then((t) => answer(ctx, t)) : answer(ctx, topics);
 };
 
 /** The response, counting what it serves (a read that was not sent is not traffic). */
@@ -49,7 +38,7 @@ function readAll(ctx: BrokerContext, request: FetchRequest): { topics: FetchTopi
   const topics = request.topics.map((t) => ({
     topic: t.topic,
     partitions: t.partitions.map((p): FetchPartitionResult => {
-      const result = readPartition(ctx, t.topic, p.partition, p.fetchOffset, Math.min(p.maxBytes, budget));
+      const result = { partition: p.partition, ...readPartition(ctx.logs.topic(t.topic), p.partition, p.fetchOffset, Math.min(p.maxBytes, budget)) };
       if (result.errorCode !== ErrorCode.None) errors++;
       bytes += result.records.length;
       ctx.memory.account(result.records.length);
@@ -58,18 +47,4 @@ function readAll(ctx: BrokerContext, request: FetchRequest): { topics: FetchTopi
     }),
   }));
   return { topics, bytes, errors };
-}
-
-function readPartition(ctx: BrokerContext, topic: string, partition: number, offset: number, maxBytes: number): FetchPartitionResult {
-  try {
-    const log = ctx.logs.partition(topic, partition);
-    const records = maxBytes > 0 ? log.read(offset, maxBytes) : EMPTY;
-    return { partition, errorCode: ErrorCode.None, logStartOffset: log.logStartOffset, highWatermark: log.nextOffset, records };
-  } catch (err) {
-    if (err instanceof OffsetOutOfRangeError) {
-      return { partition, errorCode: err.code, logStartOffset: err.logStartOffset, highWatermark: err.logEndOffset, records: EMPTY };
-    }
-    if (err instanceof SpoolError) return { partition, errorCode: err.code, logStartOffset: -1, highWatermark: -1, records: EMPTY };
-    throw err;
-  }
 }

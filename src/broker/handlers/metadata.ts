@@ -3,6 +3,7 @@
 import { isGlob, matchesAny } from '../../common/glob.js';
 import { parseMetadataRequest, type MetadataResponse, type TopicMetadata } from '../../protocol/messages/metadata.js';
 import type { Topic } from '../../storage/log-manager.js';
+import { createTopic } from '../topic-operations.js';
 import { jsonHandler } from './handler.js';
 
 export const handleMetadata = jsonHandler(parseMetadataRequest, (ctx, request): MetadataResponse => {
@@ -11,9 +12,7 @@ export const handleMetadata = jsonHandler(parseMetadataRequest, (ctx, request): 
     for (const name of request.topics) {
       if (isGlob(name) || ctx.logs.topic(name) !== undefined) continue;
       if (request.autoCreate) {
-        ctx.logs.createTopic(name, ctx.config.defaultPartitions, {});
-        ctx.groups.topicsChanged();
-        ctx.logger.info(`created topic ${name} (${ctx.config.defaultPartitions} partition${ctx.config.defaultPartitions === 1 ? "" : "s"}) on first produce`);
+        createTopic(ctx, { name, partitions: null, configs: {}, reason: 'on first produce' });
       } else missing.push(name);
     }
   }

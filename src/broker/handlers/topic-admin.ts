@@ -11,29 +11,22 @@ import {
   type TopicDescription,
 } from '../../protocol/messages/describe-topics.js';
 import type { LogManager, Topic } from '../../storage/log-manager.js';
+import { alterTopic, createTopic, deleteTopic } from '../topic-operations.js';
 import { jsonHandler } from './handler.js';
 
 export const handleCreateTopics = jsonHandler(parseCreateTopicsRequest, (ctx, request): CreateTopicsResponse => {
   if (request.ifNotExists && ctx.logs.topic(request.name) !== undefined) return { created: false };
-  const partitions = request.partitions ?? ctx.config.defaultPartitions;
-  ctx.logs.createTopic(request.name, partitions, request.configs);
-  ctx.groups.topicsChanged();
-  ctx.logger.info(`created topic ${request.name} (${partitions} partition${partitions === 1 ? "" : "s"})`);
+  createTopic(ctx, { name: request.name, partitions: request.partitions ?? null, configs: request.configs });
   return { created: true };
 });
 
 export const handleDeleteTopics = jsonHandler(parseDeleteTopicsRequest, (ctx, request) => {
-  ctx.logs.deleteTopic(request.name);
-  ctx.groups.topicDeleted(request.name);
-  ctx.stats.forget(request.name);
-  ctx.logger.info(`deleted topic ${request.name}`);
+  deleteTopic(ctx, request.name);
   return {};
 });
 
 export const handleAlterTopic = jsonHandler(parseAlterTopicRequest, (ctx, request) => {
-  ctx.logs.alterTopic(request.name, request.configs, request.partitions ?? null);
-  if (request.partitions !== undefined) ctx.groups.topicsChanged();
-  ctx.logger.info(`altered topic ${request.name}`);
+  alterTopic(ctx, request.name, request.configs, request.partitions ?? null);
   return {};
 });
 

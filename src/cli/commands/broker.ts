@@ -2,9 +2,16 @@
 import { Option, type Command } from 'commander';
 import { Admin } from '../../client/admin.js';
 import { ExitCode } from '../../common/exit-codes.js';
-import { SpoolError } from '../../common/errors.js';
+import { SpoolError, UsageError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
-import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type FsyncPolicy } from '../../broker/broker-config.js';
+import {
+  DEFAULT_BROKER_CONFIG,
+  DEFAULT_KAFKA_MAX_REQUEST_BYTES,
+  type BrokerConfig,
+  type FsyncPolicy,
+  type KafkaListenerConfig,
+} from '../../broker/broker-config.js';
+import { DEFAULT_KAFKA_HOST, DEFAULT_KAFKA_PORT, formatHostPort, parseHostPort } from '../../kafka/listen-address.js';
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
 import { launchBroker, type LauncherMessage } from '../broker-launcher.js';
 import { tryConnect, waitForBroker } from '../broker-client.js';
@@ -22,6 +29,9 @@ interface StartFlags {
   maxMessageBytes: string;
   defaultPartitions: string;
   retentionCheckMs: string;
+  kafka?: string | true;
+  kafkaAdvertise?: string;
+  kafkaMaxRequestBytes: string;
 }
 
 const STOP_TIMEOUT_MS = 60_000;
@@ -40,10 +50,13 @@ export function registerBroker(program: Command, io: CliIo): void {
     .option('--max-message-bytes <n>', 'default max.message.bytes of topics', String(DEFAULT_BROKER_CONFIG.maxMessageBytes))
     .option('--default-partitions <n>', 'partitions of topics created by producing to them', String(DEFAULT_BROKER_CONFIG.defaultPartitions))
     .option('--retention-check-ms <n>', 'how often retention and compaction run', String(DEFAULT_BROKER_CONFIG.retentionCheckMs))
-    .addHelpText('after', '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n')
+    .option('--kafka [address]', `also listen for Kafka clients on [HOST:]PORT (bare: ${DEFAULT_KAFKA_HOST}:${DEFAULT_KAFKA_PORT}; also SPOOL_KAFKA)`)
+    .option('--kafka-advertise <address>', 'HOST:PORT that Kafka clients are told to connect to (default: the bound address)')
+    .option('--kafka-max-request-bytes <n>', 'close a Kafka connection that sends a larger request', String(DEFAULT_KAFKA_MAX_REQUEST_BYTES))
+    .addHelpText('after', '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n')
     .action(async (flags: StartFlags, command: Command) => {
       const globals = globalOptions(command, io);
-      const config = brokerConfig(globals, flags);
+      const config = brokerConfig(globals, flags, io.env);
       if (flags.foreground) await runForeground(config, io);
       else await startBackground(globals, config, flags, io);
     });
@@ -58,7 +71,7 @@ export function registerBroker(program: Command, io: CliIo): void {
     .action(async (flags: { json?: boolean }, command: Command) => brokerStatus(globalOptions(command, io), flags.json === true, io));
 }
 
-function brokerConfig(globals: GlobalOptions, flags: StartFlags): BrokerConfig {
+function brokerConfig(globals: GlobalOptions, flags: StartFlags, env: NodeJS.ProcessEnv): BrokerConfig {
   return {
     dataDir: globals.dataDir,
     socketPath: globals.socketPath,
@@ -67,16 +80,36 @@ function brokerConfig(globals: GlobalOptions, flags: StartFlags): BrokerConfig {
     maxMessageBytes: parsePositiveInt(flags.maxMessageBytes, '--max-message-bytes'),
     defaultPartitions: parsePositiveInt(flags.defaultPartitions, '--default-partitions'),
     retentionCheckMs: parsePositiveInt(flags.retentionCheckMs, '--retention-check-ms'),
+    kafka: kafkaListenerConfig(flags, env),
   };
 }
 
-function brokerArgs(flags: StartFlags): string[] {
+/** --kafka, else SPOOL_KAFKA (so autostarted brokers get the listener too); null when neither. */
+function kafkaListenerConfig(flags: StartFlags, env: NodeJS.ProcessEnv): KafkaListenerConfig | null {
+  const fromEnv = env.SPOOL_KAFKA;
+  const spec = flags.kafka ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+  if (spec === undefined) {
+    if (flags.kafkaAdvertise !== undefined) throw new UsageError('--kafka-advertise needs --kafka (or SPOOL_KAFKA)');
+    return null;
+  }
+  const bind = spec === true ? { host: DEFAULT_KAFKA_HOST, port: DEFAULT_KAFKA_PORT } : parseHostPort(spec, flags.kafka === undefined ? 'SPOOL_KAFKA' : '--kafka');
+  return {
+    ...bind,
+    advertised: flags.kafkaAdvertise === undefined ? null : parseHostPort(flags.kafkaAdvertise, '--kafka-advertise', true),
+    maxRequestBytes: parsePositiveInt(flags.kafkaMaxRequestBytes, '--kafka-max-request-bytes'),
+  };
+}
+
+function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null): string[] {
   return [
     '--fsync', flags.fsync,
     '--fsync-interval-ms', flags.fsyncIntervalMs,
     '--max-message-bytes', flags.maxMessageBytes,
     '--default-partitions', flags.defaultPartitions,
     '--retention-check-ms', flags.retentionCheckMs,
+    '--kafka-max-request-bytes', flags.kafkaMaxRequestBytes,
+    ...(kafka === null ? [] : ['--kafka', formatHostPort(kafka)]),
+    ...(kafka?.advertised == null ? [] : ['--kafka-advertise', formatHostPort(kafka.advertised)]),
   ];
 }
 
@@ -87,7 +120,7 @@ async function startBackground(globals: GlobalOptions, config: BrokerConfig, fla
     io.stdout.write(`broker already running (pid ${status.pid}, socket ${status.socket})\n`);
     return;
   }
-  const result = await withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, () => launchBroker(globals, brokerArgs(flags)));
+  const result = await withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, () => launchBroker(globals, brokerArgs(flags, config.kafka)));
   if (result.alreadyRunning) {
     const connection = await waitForBroker(config.socketPath, 30_000);
     connection.close();
@@ -95,6 +128,7 @@ async function startBackground(globals: GlobalOptions, config: BrokerConfig, fla
     return;
   }
   io.stdout.write(`broker running (pid ${result.pid}, socket ${config.socketPath})\n`);
+  if (result.kafka !== null) io.stdout.write(`kafka listener on ${result.kafka}\n`);
 }
 
 async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
@@ -107,7 +141,7 @@ async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
   try {
     await runBroker(config, {
       logger: createLogger(io.stderr, io.env.SPOOL_DEBUG === '1' ? 'debug' : 'info'),
-      onReady: () => tell({ kind: 'ready', pid: process.pid }),
+      onReady: (kafka) => tell({ kind: 'ready', pid: process.pid, kafka }),
     });
   } catch (err) {
     if (err instanceof BrokerAlreadyRunningError) {
@@ -157,8 +191,8 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
   }
   const status = await new Admin(connection).brokerStatus().finally(() => connection.close());
   if (json) {
-    const { pid, uptimeMs, version, dataDir, socket, topics, bytes } = status;
-    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes }) + '\n');
+    const { pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka } = status;
+    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka }) + '\n');
     return;
   }
   io.stdout.write(
@@ -169,6 +203,7 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
       `  version   ${status.version}`,
       `  data dir  ${status.dataDir}`,
       `  socket    ${status.socket}`,
+      `  kafka     ${status.kafka ?? 'off (start with --kafka to serve Kafka clients)'}`,
       `  fsync     ${status.fsync}`,
       `  topics    ${status.topics}`,
       `  bytes     ${formatBytes(status.bytes)} (${status.bytes})`,

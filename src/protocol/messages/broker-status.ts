@@ -1,7 +1,7 @@
 // BrokerStatus and Shutdown: the daemon's own state, and a request to stop it gracefully.
 //
 //   BrokerStatus Request  => {}
-//   BrokerStatus Response => { pid, uptimeMs, version, dataDir, socket, topics, bytes, fsync }
+//   BrokerStatus Response => { pid, uptimeMs, version, dataDir, socket, topics, bytes, fsync, kafka }
 //   Shutdown Request      => {}      answered, then the broker stops as on SIGTERM
 //   Shutdown Response     => { pid }
 
@@ -14,6 +14,8 @@ export interface BrokerStatusResponse {
   topics: number;
   bytes: number;
   fsync: string;
+  /** The Kafka listener's address (HOST:PORT), null without one. */
+  kafka: string | null;
 }
 
 export interface ShutdownResponse {

@@ -71,9 +71,10 @@ export interface FetchPartitionData {
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
-  divergingEpoch: EpochEndOffset;
-  currentLeader: LeaderIdAndEpoch;
-  snapshotId: SnapshotId;
+  /** Tagged: left out (undefined) when it is the default. */
+  divergingEpoch?: EpochEndOffset;
+  currentLeader?: LeaderIdAndEpoch;
+  snapshotId?: SnapshotId;
   abortedTransactions: AbortedTransaction[] | null;
   preferredReadReplica: number;
   records: RecordsValue;

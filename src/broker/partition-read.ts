@@ -1,0 +1,31 @@
+// One partition's part of a fetch, for either front door: whole stored batches from the one
+// holding `offset`, up to about `maxBytes`, with the partition's bounds; a missing topic or
+// partition and an offset outside the log become error codes, not throws, because a fetch
+// answers every partition it asked for.
+import { ErrorCode } from '../common/error-codes.js';
+import { OffsetOutOfRangeError, SpoolError } from '../common/errors.js';
+import type { Topic } from '../storage/log-manager.js';
+
+export interface PartitionRead {
+  errorCode: number;
+  logStartOffset: number;
+  highWatermark: number;
+  records: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export function readPartition(topic: Topic | undefined, partition: number, offset: number, maxBytes: number): PartitionRead {
+  const log = topic?.partitions[partition];
+  if (log === undefined) return { errorCode: ErrorCode.UnknownTopicOrPartition, logStartOffset: -1, highWatermark: -1, records: EMPTY };
+  try {
+    const records = maxBytes > 0 ? log.read(offset, maxBytes) : EMPTY;
+    return { errorCode: ErrorCode.None, logStartOffset: log.logStartOffset, highWatermark: log.nextOffset, records };
+  } catch (err) {
+    if (err instanceof OffsetOutOfRangeError) {
+      return { errorCode: err.code, logStartOffset: err.logStartOffset, highWatermark: err.logEndOffset, records: EMPTY };
+    }
+    if (err instanceof SpoolError) return { errorCode: err.code, logStartOffset: -1, highWatermark: -1, records: EMPTY };
+    throw err;
+  }
+}

@@ -1,0 +1,37 @@
+// API key -> handler: the one table of what the Kafka listener serves. ApiVersions answers from
+// this same table, so what a client negotiates is exactly what is dispatched.
+import type { KafkaApi } from './kafka-handler.js';
+import { alterConfigsApi } from './handlers/alter-configs.js';
+import { apiVersionsApi } from './handlers/api-versions.js';
+import { createPartitionsApi } from './handlers/create-partitions.js';
+import { createTopicsApi } from './handlers/create-topics.js';
+import { deleteRecordsApi } from './handlers/delete-records.js';
+import { deleteTopicsApi } from './handlers/delete-topics.js';
+import { describeClusterApi } from './handlers/describe-cluster.js';
+import { describeConfigsApi } from './handlers/describe-configs.js';
+import { fetchApi } from './handlers/fetch.js';
+import { incrementalAlterConfigsApi } from './handlers/incremental-alter-configs.js';
+import { listOffsetsApi } from './handlers/list-offsets.js';
+import { metadataApi } from './handlers/metadata.js';
+import { offsetForLeaderEpochApi } from './handlers/offset-for-leader-epoch.js';
+
+export function createKafkaApis(): ReadonlyMap<number, KafkaApi> {
+  const apis = new Map<number, KafkaApi>();
+  const all: KafkaApi[] = [
+    apiVersionsApi(() => apis),
+    metadataApi,
+    fetchApi,
+    listOffsetsApi,
+    offsetForLeaderEpochApi,
+    createTopicsApi,
+    deleteTopicsApi,
+    createPartitionsApi,
+    describeConfigsApi,
+    alterConfigsApi,
+    incrementalAlterConfigsApi,
+    deleteRecordsApi,
+    describeClusterApi,
+  ];
+  for (const api of all) apis.set(api.schema.apiKey, api);
+  return apis;
+}

@@ -1,0 +1,160 @@
+// One Kafka client connection. Cuts the byte stream into size-prefixed requests and handles them
+// one at a time, in order, as a Kafka broker does (its network layer mutes a connection while a
+// request is in progress): responses go out in request order, which every Kafka client relies
+// on. While a request waits (a parked Fetch, a JoinGroup) the socket keeps being read until a
+// second request is queued behind it, so a closed peer is noticed and memory stays bounded.
+// Bad input — a size over --kafka-max-request-bytes, a request cut short, an unknown API key or
+// version, a body that does not parse — closes this connection only, and is logged.
+import type { Socket } from 'node:net';
+import { ProtocolError, errorMessage } from '../common/errors.js';
+import { FrameDecoder, SIZE_BYTES } from '../protocol/frame.js';
+import { NO_RESPONSE, type KafkaApi } from './kafka-handler.js';
+import type { KafkaContext, KafkaSession } from './kafka-context.js';
+import { decodeRequest, encodeResponse, readRequestHeader, type RequestHeader } from './protocol/headers.js';
+import { unsupportedApiVersionsResponse } from './handlers/api-versions.js';
+
+const API_VERSIONS_KEY = 18;
+
+export class KafkaConnection implements KafkaSession {
+  readonly id: number;
+  readonly clientHost: string;
+  clientId = '';
+  readonly #socket: Socket;
+  readonly #ctx: KafkaContext;
+  readonly #apis: ReadonlyMap<number, KafkaApi>;
+  readonly #decoder: FrameDecoder;
+  readonly #queue: Buffer[] = [];
+  readonly #closeCallbacks: Array<() => void> = [];
+  #busy = false;
+  #writeBlocked = false;
+  #closed = false;
+
+  constructor(id: number, socket: Socket, ctx: KafkaContext, apis: ReadonlyMap<number, KafkaApi>, maxRequestBytes: number) {
+    this.id = id;
+    this.#socket = socket;
+    this.#ctx = ctx;
+    this.#apis = apis;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: maxRequestBytes + SIZE_BYTES });
+    this.clientHost = `/${(socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '')}`;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('drain', () => {
+      this.#writeBlocked = false;
+      this.#pump();
+    });
+    socket.on('error', (err) => ctx.broker.logger.debug(`kafka connection ${id}: ${err.message}`));
+    socket.on('close', () => this.#onClose());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  onClose(callback: () => void): void {
+    if (this.#closed) callback();
+    else this.#closeCallbacks.push(callback);
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#ctx.broker.memory.account(chunk.length);
+    try {
+      for (const frame of this.#decoder.push(chunk)) this.#queue.push(frame);
+    } catch (err) {
+      this.#drop(err);
+      return;
+    }
+    this.#pump();
+  }
+
+  /** Handle queued requests until one must wait; read on only while nothing waits behind it. */
+  #pump(): void {
+    while (!this.#busy && !this.#closed && !this.#writeBlocked && this.#queue.length > 0) this.#handle(this.#queue.shift()!);
+    if (this.#closed) return;
+    if (this.#writeBlocked || this.#queue.length > 0) this.#socket.pause();
+    else this.#socket.resume();
+  }
+
+  #handle(frame: Buffer): void {
+    let header: RequestHeader | null = null;
+    try {
+      header = readRequestHeader(frame.subarray(SIZE_BYTES));
+      const api = this.#apis.get(header.apiKey);
+      if (api === undefined || !header.supported) {
+        this.#refuse(header, api);
+        return;
+      }
+      if (header.clientId !== null) this.clientId = header.clientId;
+      const request = decodeRequest(api.schema, header.apiVersion, frame.subarray(SIZE_BYTES), header.bodyOffset);
+      const result = api.handle(this.#ctx, request, header.apiVersion, this);
+      if (!(result instanceof Promise)) {
+        this.#respond(api, header, result);
+        return;
+      }
+      const answering = header;
+      this.#busy = true;
+      result.then(
+        (response) => {
+          this.#busy = false;
+          this.#respond(api, answering, response);
+          this.#pump();
+        },
+        (err: unknown) => this.#drop(err, answering),
+      );
+    } catch (err) {
+      this.#drop(err, header);
+    }
+  }
+
+  /**
+   * An API or version spool does not serve. ApiVersions is answered in version 0 with
+   * UNSUPPORTED_VERSION and the versions spool does serve, as Kafka does, so that the client can
+   * retry with one of them; anything else closes the connection.
+   */
+  #refuse(header: RequestHeader, api: KafkaApi | undefined): void {
+    if (header.apiKey === API_VERSIONS_KEY && api !== undefined) {
+      this.#write(encodeResponse(api.schema, 0, header.correlationId, unsupportedApiVersionsResponse(this.#apis)));
+      return;
+    }
+    const what = api === undefined ? `unknown API key ${header.apiKey}` : `${api.schema.name} version ${header.apiVersion} (spool serves ${api.schema.validVersions})`;
+    this.#drop(new ProtocolError(`${what} from client "${header.clientId ?? ''}"`));
+  }
+
+  #respond(api: KafkaApi, header: RequestHeader, response: object | typeof NO_RESPONSE): void {
+    if (this.#closed || response === NO_RESPONSE) return;
+    this.#write(encodeResponse(api.schema, header.apiVersion, header.correlationId, response));
+  }
+
+  #write(parts: readonly Buffer[]): void {
+    if (this.#closed) return;
+    const socket = this.#socket;
+    socket.cork();
+    let ok = true;
+    for (const part of parts) ok = socket.write(part) && ok;
+    socket.uncork();
+    if (!ok) this.#writeBlocked = true;
+  }
+
+  #drop(err: unknown, header: RequestHeader | null = null): void {
+    if (this.#closed) return;
+    const logger = this.#ctx.broker.logger;
+    const where = `kafka connection ${this.id} (${this.clientHost}${this.clientId === '' ? '' : `, client "${this.clientId}"`})`;
+    if (err instanceof ProtocolError) logger.warn(`${where} closed: ${err.message}`);
+    else {
+      const api = header === null ? 'a request' : (this.#apis.get(header.apiKey)?.schema.name ?? `API ${header.apiKey}`);
+      logger.error(`${where} closed: ${api} failed: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}`);
+    }
+    this.#socket.destroy();
+  }
+
+  #onClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#ctx.broker.parked.drop(this);
+    for (const callback of this.#closeCallbacks.splice(0)) callback();
+  }
+}
