@@ -2,11 +2,11 @@
 // start one in the background (unless --no-autostart or SPOOL_AUTOSTART=0: then exit 3). A
 // broker found already holding the data directory but listening on another socket is named,
 // with the --socket that reaches it (exit 3).
-import { isProcessAlive, liveLockOwner, type LockOwner } from '../broker/lock-file.js';
 import { join } from 'node:path';
+import { isProcessAlive, liveLockOwner, type LockOwner } from '../broker/lock-file.js';
 import { Connection } from '../client/connection.js';
-import { SOCKET_FILE } from '../common/paths.js';
 import { BrokerUnavailableError } from '../common/errors.js';
+import { SOCKET_FILE } from '../common/paths.js';
 import { launchBroker } from './broker-launcher.js';
 import type { GlobalOptions } from './global-options.js';
 import { processIo, type CliIo } from '../term/io.js';
