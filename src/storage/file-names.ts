@@ -2,6 +2,7 @@
 //
 //   <data>/index.db                                 SQLite catalog and index (WAL)
 //   <data>/broker.lock                              pid of the broker that owns the data dir
+//   <data>/broker.json                              {"pid":N,"socket":PATH} of that broker
 //   <data>/broker.log                               the background broker's own log
 //   <data>/topics/<topic>/<partition>/<base>.log    segment files; <base> is the 20-digit zero-
 //                                                   padded offset of the segment's first batch,
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 
 export const INDEX_DB_FILE = 'index.db';
 export const LOCK_FILE = 'broker.lock';
+export const LOCK_OWNER_FILE = 'broker.json';
 export const BROKER_LOG_FILE = 'broker.log';
 export const TOPICS_DIR = 'topics';
 export const SEGMENT_SUFFIX = '.log';
