@@ -54,6 +54,7 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
       brokerDefaults: { 'max.message.bytes': String(config.maxMessageBytes) },
       durableMetadata: config.fsync === 'always',
       bufferIndexRows: true,
+      warn: (message) => logger.warn(message),
     });
     for (const line of recovered) {
       for (const problem of line.problems) logger.warn(`recovered ${line.topic}/${line.partition}: ${problem}`);

@@ -73,4 +73,11 @@ export const MIGRATIONS: readonly string[] = [
      key    TEXT PRIMARY KEY,
      value  TEXT NOT NULL
    ) WITHOUT ROWID;`,
+  // 007_producer_ids: the next producer id not yet handed out (ids go out in blocks, so a
+  // restart skips the rest of a block and never repeats an id); one row
+  `CREATE TABLE producer_ids (
+     id       INTEGER PRIMARY KEY CHECK (id = 0),
+     next_id  INTEGER NOT NULL
+   );
+   INSERT INTO producer_ids (id, next_id) VALUES (0, 0);`,
 ];
