@@ -86,7 +86,7 @@ async function producerIdentity(admin: Admin): Promise<BatchProducer | null> {
 
 /** The producer's way back to a broker that went away: the same socket, within the timeout. */
 function reconnector(link: BrokerLink, timeoutMs: number, io: CliIo): (lost: BrokerUnavailableError) => Promise<Connection> {
-  const seconds = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
+  const seconds = `${timeoutMs / 1000} s`;
   link.onEvent = (event) =>
     io.stderr.write(
       event.kind === 'lost'
@@ -111,7 +111,9 @@ async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: Prod
     durable: settings.durable,
     compression: settings.compression,
     ...(printer === null ? {} : { onAck: (p: number, base: number, n: number) => printer.acked(p, base, n) }),
-    ...(identity === null ? {} : { producer: identity, reconnect: reconnector(link, settings.reconnectTimeoutMs, io) }),
+    ...(identity === null ? {} : { producer: identity }),
+    // --reconnect-timeout-ms 0: a lost broker fails the run at once.
+    ...(identity === null || settings.reconnectTimeoutMs === 0 ? {} : { reconnect: reconnector(link, settings.reconnectTimeoutMs, io) }),
   });
   const sender = new MessageSender(producer, topic, settings, printer, (message) => io.stderr.write(`spool: ${message}\n`));
   const input = openInput(io, settings.file);
