@@ -29,7 +29,7 @@ const PID = 7;
 
 function contextFor(logs: LogManager): BrokerContext {
   return {
-    config: { ...DEFAULT_BROKER_CONFIG, dataDir: logs.dataDir, socketPath: join(logs.dataDir, 'spool.sock') },
+    config: { ...DEFAULT_BROKER_CONFIG, dataDir: logs.dataDir, socketPath: join(logs.dataDir, 'spool.sock'), kafka: null },
     logs,
     parked: new ParkedFetches(),
     groups: new GroupCoordinator(new GroupStore(logs.db), { topics: () => [] }),
@@ -38,6 +38,7 @@ function contextFor(logs: LogManager): BrokerContext {
     startedMs: Date.now(),
     memory: new MemoryPacer(),
     requestShutdown: () => {},
+    kafkaAddress: null,
   };
 }
 
