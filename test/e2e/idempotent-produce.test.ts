@@ -5,7 +5,6 @@
 // `spool produce` itself through a kill -9 and a new broker, and through a stop and a start, in
 // the middle of a large input: every line stored once, in order.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { Admin } from '../../src/client/admin.js';
 import { Connection } from '../../src/client/connection.js';
@@ -90,32 +89,43 @@ describe('e2e > idempotent produce > over the socket, across restarts', () => {
   });
 });
 
-/** `seq 1 N`-like input of `count` lines, written by a child so that the pipe is real. */
-function generator(count: number): ChildProcess {
-  return spawn('seq', ['1', String(count)], { stdio: ['ignore', 'pipe', 'ignore'] });
+/** Lines `from`..`to`, one number each, as `seq` writes them. */
+function numbers(from: number, to: number): string {
+  let text = '';
+  for (let i = from; i <= to; i++) text += `${i}\n`;
+  return text;
 }
 
 describe('e2e > idempotent produce > spool produce through a broker restart', () => {
   let sandbox: SpoolSandbox;
-  let input: ChildProcess | null = null;
 
   beforeEach(async () => {
     sandbox = await SpoolSandbox.create({ broker: true });
   });
   afterEach(async () => {
-    if (input?.pid !== undefined && input.exitCode === null && input.signalCode === null) process.kill(input.pid, 'SIGKILL');
-    input = null;
     await sandbox.cleanup();
   });
 
-  /** Produce `total` lines, call `interrupt` after `before` are acknowledged; the run must still end with all of them. */
+  /**
+   * Produce lines 1..`total`: the first `beforeInterrupt` are written and acknowledged, then
+   * `interrupt` runs while more input keeps coming, and the rest is written once it is done. The
+   * run must end with exit 0 and every line stored once, in order.
+   */
   async function produceThrough(total: number, beforeInterrupt: number, interrupt: () => Promise<void>): Promise<void> {
     assertExit(await sandbox.run(['topic', 'create', 'restart']), 0);
-    input = generator(total);
-    const producer = sandbox.spawn(['produce', 'restart', '--print-offsets'], { stdin: input.stdout! });
-    input.stdout!.destroy();
+    const producer = sandbox.spawn(['produce', 'restart', '--print-offsets']);
+    await producer.write(numbers(1, beforeInterrupt));
     await producer.waitFor((p) => p.stdoutLineCount >= beforeInterrupt, `${beforeInterrupt} printed offsets`, 120_000);
-    await interrupt();
+    let interrupted = false;
+    const interrupting = interrupt().then(() => {
+      interrupted = true;
+    });
+    let next = beforeInterrupt + 1;
+    const chunk = 5000;
+    for (; next + chunk - 1 <= total / 2 && !interrupted; next += chunk) await producer.write(numbers(next, next + chunk - 1));
+    await interrupting;
+    await producer.write(numbers(next, total));
+    producer.end();
     const done = await producer.finish(180_000);
     assertExit(done, 0, 'produce through the restart');
     assert.match(done.stderr, /^spool: lost the broker \([^)]*\); waiting up to 30 s for it to come back$/m);
