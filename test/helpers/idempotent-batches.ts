@@ -22,11 +22,6 @@ export function idempotentBatch(producerId: number, epoch: number, baseSequence:
   return builder.build(baseSequence)!;
 }
 
-/** The producer fields of a batch (what the broker checks), for the table's own unit tests. */
-export function fieldsOf(batch: Buffer): BatchProducerFields {
-  return readBatchProducerFields(batch, 0);
-}
-
 /** Producer fields without building a batch: `count` records from `firstSeq`. */
 export function fields(producerId: number, epoch: number, firstSeq: number, count: number): BatchProducerFields {
   return readBatchProducerFields(idempotentBatch(producerId, epoch, firstSeq, count, { first: 0 }), 0);
