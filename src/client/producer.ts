@@ -96,11 +96,6 @@ export class Producer {
     return this.#failure;
   }
 
-  /** The connection in use (a new one after a reconnection). */
-  get connection(): Connection {
-    return this.#connection;
-  }
-
   /** True when the caller should await whenWritable() before appending more. */
   get backlogged(): boolean {
     return this.#pending.length >= this.#options.maxInFlight;
