@@ -10,16 +10,19 @@ import { deleteTopicsApi } from './handlers/delete-topics.js';
 import { describeClusterApi } from './handlers/describe-cluster.js';
 import { describeConfigsApi } from './handlers/describe-configs.js';
 import { fetchApi } from './handlers/fetch.js';
+import { initProducerIdApi } from './handlers/init-producer-id.js';
 import { incrementalAlterConfigsApi } from './handlers/incremental-alter-configs.js';
 import { listOffsetsApi } from './handlers/list-offsets.js';
 import { metadataApi } from './handlers/metadata.js';
 import { offsetForLeaderEpochApi } from './handlers/offset-for-leader-epoch.js';
+import { produceApi } from './handlers/produce.js';
 
 export function createKafkaApis(): ReadonlyMap<number, KafkaApi> {
   const apis = new Map<number, KafkaApi>();
   const all: KafkaApi[] = [
     apiVersionsApi(() => apis),
     metadataApi,
+    produceApi,
     fetchApi,
     listOffsetsApi,
     offsetForLeaderEpochApi,
@@ -31,6 +34,7 @@ export function createKafkaApis(): ReadonlyMap<number, KafkaApi> {
     incrementalAlterConfigsApi,
     deleteRecordsApi,
     describeClusterApi,
+    initProducerIdApi,
   ];
   for (const api of all) apis.set(api.schema.apiKey, api);
   return apis;
