@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { Compression } from '../../records/record-batch.js';
+import { COMPRESSION_NAMES, Compression } from '../../records/record-batch.js';
 import { NO_HEADERS, encodeHeaders } from '../../records/headers.js';
 import type { RecordHeader } from '../../records/record.js';
 import { globalOptions } from '../global-options.js';
@@ -28,7 +28,7 @@ interface ProduceFlags {
   printOffsets?: boolean;
   json?: boolean;
   lingerMs?: string;
-  compression: 'none' | 'gzip';
+  compression: (typeof COMPRESSION_NAMES)[number];
   quiet?: boolean;
 }
 
@@ -48,7 +48,7 @@ export function registerProduce(program: Command, io: CliIo): void {
     .option('--print-offsets', 'write "PARTITION OFFSET" to stdout for every message, in input order')
     .option('--json', 'each input line is a JSON envelope as `consume --format json` prints')
     .option('--linger-ms <n>', `how long a batch waits for more messages (default ${DEFAULT_LINGER_MS}; 0 when stdin is a terminal)`)
-    .addOption(new Option('--compression <codec>', 'compress batches').choices(['none', 'gzip']).default('none'))
+    .addOption(new Option('-z, --compression <codec>', 'compress batches as Kafka clients do').choices(COMPRESSION_NAMES).default('none'))
     .option('--quiet', 'no summary on stderr')
     .addHelpText(
       'after',
@@ -93,7 +93,7 @@ function produceSettings(topic: string, flags: ProduceFlags, io: CliIo): Produce
     printOffsets: flags.printOffsets === true,
     json: flags.json === true,
     lingerMs: flags.lingerMs !== undefined ? parseNonNegativeInt(flags.lingerMs, '--linger-ms') : stdinIsTty ? 0 : DEFAULT_LINGER_MS,
-    compression: flags.compression === 'gzip' ? Compression.Gzip : Compression.None,
+    compression: COMPRESSION_NAMES.indexOf(flags.compression) as Compression,
     quiet: flags.quiet === true,
   };
 }

@@ -1,0 +1,94 @@
+// The block compressors behind spool's snappy and lz4 writers (snappy.ts frames the blocks as
+// xerial, lz4.ts as an LZ4 frame). Each is the native napi-rs binding when the platform has one
+// (`snappy` over Rust's snap, `lz4-napi` over lz4_flex: their binaries come inside per-platform npm
+// packages, so nothing is compiled or downloaded at install) and a pure JavaScript library when it
+// does not (`snappyjs`, `lz4js`), so `npm ci` and every codec work on any CPU. Natives compress
+// 1.5-2.5x faster (test/bench/codecs.ts); reading stays with the hand-written readers.
+//
+// Modules are required on first use, not imported: a command that never compresses never loads
+// them, and one binding that fails to load falls back without disturbing the other.
+import { createRequire } from 'node:module';
+
+/** Compresses one block in a codec's raw block format. */
+export interface BlockCompressor {
+  readonly kind: 'native' | 'javascript';
+  /** The compressed block; an empty buffer means "found nothing to compress" (lz4js only). */
+  compress(data: Buffer): Buffer;
+}
+
+const require = createRequire(import.meta.url);
+
+interface NativeSnappy {
+  compressSync(input: Uint8Array): Buffer;
+}
+
+interface SnappyJs {
+  compress(input: Buffer): Buffer;
+}
+
+interface NativeLz4 {
+  /** lz4_flex's compress_prepend_size: a u32 LE uncompressed size, then the raw block. */
+  compressSync(input: Buffer): Buffer;
+}
+
+interface Lz4Js {
+  makeHashTable(): Uint32Array;
+  compressBound(n: number): number;
+  /** Bytes written to dst, or 0 when it found no match at all (the caller stores the block). */
+  compressBlock(src: Uint8Array, dst: Uint8Array, srcIndex: number, srcLength: number, hashTable: Uint32Array): number;
+}
+
+const LZ4_SIZE_PREFIX = 4;
+
+let snappyCompressor: BlockCompressor | undefined;
+let lz4Compressor: BlockCompressor | undefined;
+
+/** Raw snappy blocks (one varint length, then elements). */
+export function snappyBlockCompressor(): BlockCompressor {
+  if (snappyCompressor === undefined) {
+    const native = loadNative<NativeSnappy>('snappy');
+    snappyCompressor = native === null ? javascriptSnappy() : { kind: 'native', compress: (data) => native.compressSync(data) };
+  }
+  return snappyCompressor;
+}
+
+/** Raw LZ4 blocks (sequences only; the frame around them is lz4.ts's). */
+export function lz4BlockCompressor(): BlockCompressor {
+  if (lz4Compressor === undefined) {
+    const native = loadNative<NativeLz4>('lz4-napi');
+    lz4Compressor = native === null ? javascriptLz4() : { kind: 'native', compress: (data) => native.compressSync(data).subarray(LZ4_SIZE_PREFIX) };
+  }
+  return lz4Compressor;
+}
+
+/** snappyjs: the fallback where no native binding loads (also run by the tests on every machine). */
+export function javascriptSnappy(): BlockCompressor {
+  const snappyjs = require('snappyjs') as SnappyJs;
+  return { kind: 'javascript', compress: (data) => snappyjs.compress(data) };
+}
+
+/** lz4js's block compressor: the fallback where no native binding loads. */
+export function javascriptLz4(): BlockCompressor {
+  const lz4js = require('lz4js') as Lz4Js;
+  const hashTable = lz4js.makeHashTable();
+  return {
+    kind: 'javascript',
+    compress(data) {
+      // Positions in the table are per block; stale ones would only cost failed match checks.
+      hashTable.fill(0);
+      const out = Buffer.allocUnsafe(lz4js.compressBound(data.length));
+      const written = lz4js.compressBlock(data, out, 0, data.length, hashTable);
+      // 0: no match at all, so the frame writer stores the block uncompressed.
+      return out.subarray(0, written);
+    },
+  };
+}
+
+/** The binding, or null when this platform has none (its loader throws on a missing binary). */
+function loadNative<T>(name: string): T | null {
+  try {
+    return require(name) as T;
+  } catch {
+    return null;
+  }
+}
