@@ -32,13 +32,14 @@ interface NativeLz4 {
 }
 
 interface Lz4Js {
-  makeHashTable(): Uint32Array;
   compressBound(n: number): number;
   /** Bytes written to dst, or 0 when it found no match at all (the caller stores the block). */
   compressBlock(src: Uint8Array, dst: Uint8Array, srcIndex: number, srcLength: number, hashTable: Uint32Array): number;
 }
 
 const LZ4_SIZE_PREFIX = 4;
+/** lz4js hashes 4-byte sequences to 16 bits; its compressBlock takes the caller's table. */
+const LZ4JS_HASH_SLOTS = 1 << 16;
 
 let snappyCompressor: BlockCompressor | undefined;
 let lz4Compressor: BlockCompressor | undefined;
@@ -70,7 +71,7 @@ export function javascriptSnappy(): BlockCompressor {
 /** lz4js's block compressor: the fallback where no native binding loads. */
 export function javascriptLz4(): BlockCompressor {
   const lz4js = require('lz4js') as Lz4Js;
-  const hashTable = lz4js.makeHashTable();
+  const hashTable = new Uint32Array(LZ4JS_HASH_SLOTS);
   return {
     kind: 'javascript',
     compress(data) {
