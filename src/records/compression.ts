@@ -1,16 +1,15 @@
 // The one door to the compression codecs of a batch's records section: BatchBuilder compresses
 // through it, RecordCursor (consume, tail, dump, compaction) decompresses through it, and
 // compaction re-compresses kept records with the batch's own codec. gzip is node:zlib's; snappy
-// (xerial written, raw block or xerial read), lz4 (frame) and zstd are in snappy.ts, lz4.ts,
-// zstd.ts and zstd-wasm.ts, which load their libraries on first use only, so that a command that
-// never meets a codec does not pay for loading it.
+// (xerial written, raw block or xerial read), lz4 (frame) and zstd are in snappy.ts, lz4.ts and
+// zstd.ts, whose libraries are loaded on first use only, so that a command that never meets a
+// codec does not pay for loading it.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CorruptBatchError } from '../common/errors.js';
 import { compressLz4Frame, decompressLz4Frame } from './lz4.js';
 import { COMPRESSION_NAMES, Compression } from './record-batch.js';
 import { compressSnappyXerial, decompressSnappy } from './snappy.js';
-import { decompressZstd } from './zstd.js';
-import { compressZstd } from './zstd-wasm.js';
+import { compressZstd, decompressZstd } from './zstd.js';
 
 /** The records section `data` compressed with `codec`, as Kafka clients write it. */
 export function compressRecords(codec: Compression, data: Buffer): Buffer {

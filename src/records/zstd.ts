@@ -1,18 +1,20 @@
-// zstd decompression of a records section (RFC 8878 frames, as librdkafka and the Java client's
-// zstd-jni write them: usually one frame without a content size). The decoding is fzstd's, a pure
-// JavaScript decoder (synchronous, no WebAssembly to load), required on first use.
+// zstd as Kafka clients put it in a records section (RFC 8878 frames; librdkafka and the Java
+// client's zstd-jni usually write one frame without a content size), read and written by the zstd
+// library itself in WebAssembly (zstd-wasm.ts); spool writes one frame at Kafka's default level 3.
 //
-// Before fzstd sees the bytes, the frames are walked here: magic, header and every block header,
-// so that truncation, a dictionary or a reserved bit get a precise CorruptBatchError, and so that
-// no header can make fzstd allocate more than the blocks could ever produce. fzstd allocates the
-// declared content size, or the window when there is none: a content size beyond what the blocks
-// hold is refused, and so is a window beyond 128 MiB (zstd's own default limit for decoders).
+// ZSTD_decompress needs an output buffer large enough before it starts. So the frames are walked
+// here first: magic, header and every block header. That gives truncation, a dictionary or a
+// reserved bit a precise CorruptBatchError, and an upper bound on the output: the content size
+// when the header has one, else each block's own size (raw, RLE) or the block maximum
+// (compressed: min(window, 128 KiB)). A content size beyond what the blocks can hold, a window
+// beyond 128 MiB (zstd's own default limit for decoders) or a bound beyond 1 GiB is refused, so
+// no header can make spool allocate more than its blocks could produce.
 //
 //   frame     = magic 28 b5 2f fd | descriptor u8 | [window u8] | [dict id 1/2/4] | [content size 1/2/4/8]
 //               block* (u24 LE: bit 0 last, bits 1-2 type, bits 3-23 size) | [checksum u32]
 //   skippable = magic 5X 2a 4d 18 | size u32 LE | size bytes
-import { createRequire } from 'node:module';
 import { CorruptBatchError } from '../common/errors.js';
+import { type ZstdResult, zstdCompress, zstdDecompress } from './zstd-wasm.js';
 
 const FRAME_MAGIC = 0xfd2fb528;
 const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
@@ -35,28 +37,51 @@ const BLOCK_MAX = 128 * 1024;
 const CHECKSUM_SIZE = 4;
 /** The largest window spool reads: 2^ZSTD_WINDOWLOG_LIMIT_DEFAULT, as the zstd library's decoder. */
 const MAX_WINDOW = 2 ** 27;
+/** The most a records section may decompress to. */
+const MAX_OUTPUT = 2 ** 30;
+/** Kafka's default compression.zstd.level. */
+export const ZSTD_DEFAULT_LEVEL = 3;
 
-interface Fzstd {
-  decompress(data: Uint8Array): Uint8Array;
+/** The ZSTD_ErrorCode values a damaged frame can bring, in words. */
+const ZSTD_ERRORS: Record<number, string> = {
+  10: 'unknown frame prefix',
+  14: 'unsupported frame parameter',
+  16: 'window too large',
+  20: 'data corrupted',
+  22: 'checksum does not match',
+  24: 'literals header is wrong',
+  30: 'dictionary corrupted',
+  32: 'dictionary wrong',
+  64: 'out of memory',
+  70: 'frame decompresses to more than its blocks can hold',
+  72: 'frame size is wrong',
+};
+
+/** One zstd frame of `data` (its content size in the header). */
+export function compressZstd(data: Buffer, level = ZSTD_DEFAULT_LEVEL): Buffer {
+  return zstdCompress(data, level);
 }
-
-const require = createRequire(import.meta.url);
-let fzstd: Fzstd | undefined;
 
 /** Decompress a zstd records section: one or more frames, skippable frames skipped. */
 export function decompressZstd(data: Buffer): Buffer {
-  checkFrames(data);
-  let out: Uint8Array;
+  const bound = outputBound(data);
+  let result: ZstdResult;
   try {
-    out = (fzstd ??= require('fzstd') as Fzstd).decompress(data);
+    result = zstdDecompress(data, bound);
   } catch (err) {
-    throw corrupt((err as Error).message);
+    // A trap inside the library (never seen, but the input is untrusted) is damage, not a bug here.
+    if (err instanceof (globalThis as unknown as { WebAssembly: { RuntimeError: typeof Error } }).WebAssembly.RuntimeError) {
+      throw corrupt(`the decoder stopped: ${err.message}`);
+    }
+    throw err;
   }
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  if (!result.ok) throw corrupt(ZSTD_ERRORS[result.code] ?? `zstd error ${result.code}`);
+  return result.bytes;
 }
 
-/** Walk every frame's header and block headers; throws CorruptBatchError at the first defect. */
-function checkFrames(data: Buffer): void {
+/** Walk every frame's header and block headers: the most the frames can decompress to. */
+function outputBound(data: Buffer): number {
+  let bound = 0;
   let pos = 0;
   do {
     need(data, pos, 4, 'frame magic');
@@ -68,15 +93,19 @@ function checkFrames(data: Buffer): void {
       need(data, pos + 4, size, 'skippable frame');
       pos += 4 + size;
     } else if (magic === FRAME_MAGIC) {
-      pos = checkFrame(data, pos);
+      const frame = checkFrame(data, pos);
+      pos = frame.end;
+      bound += frame.bound;
+      if (bound > MAX_OUTPUT) throw corrupt(`frames decompress to more than the ${MAX_OUTPUT} bytes spool reads`);
     } else {
       throw corrupt(`expected the zstd frame magic 28 b5 2f fd at byte ${pos - 4}`);
     }
   } while (pos < data.length);
+  return bound;
 }
 
-/** One frame from just after its magic; returns the position after it. */
-function checkFrame(data: Buffer, pos: number): number {
+/** One frame from just after its magic: the position after it and the most it decompresses to. */
+function checkFrame(data: Buffer, pos: number): { end: number; bound: number } {
   need(data, pos, 1, 'frame header');
   const fhd = data[pos++]!;
   if (fhd & FHD_RESERVED) throw corrupt('reserved frame header bit is set');
@@ -127,7 +156,7 @@ function checkFrame(data: Buffer, pos: number): number {
     pos += CHECKSUM_SIZE;
   }
   if (contentSize > most) throw corrupt(`frame claims ${contentSize} bytes, its blocks hold at most ${most}`);
-  return pos;
+  return { end: pos, bound: contentSize >= 0 ? contentSize : most };
 }
 
 function need(data: Buffer, pos: number, bytes: number, what: string): void {
