@@ -151,12 +151,19 @@ function decodeBlock(data: Buffer, pos: number, end: number, out: GrowableBuffer
   for (;;) {
     const token = data[pos++]!;
     let literals = token >>> 4;
-    if (literals === LENGTH_MORE) [literals, pos] = readLength(data, pos, end, literals);
+    if (literals === LENGTH_MORE) {
+      let byte: number;
+      do {
+        if (pos >= end) throw corrupt('sequence length is truncated');
+        byte = data[pos++]!;
+        literals += byte;
+      } while (byte === 255);
+    }
     if (literals > end - pos) throw corrupt(`literals of ${literals} bytes run past the block`);
     if (literals > limit - op) throw corrupt(`block decompresses to more than ${blockMax} bytes`);
     if (literals > buf.length - op) buf = grow(out, op, literals);
     if (literals < SHORT_COPY) for (let i = 0; i < literals; i++) buf[op + i] = data[pos + i]!;
-    else data.copy(buf, op, pos, pos + literals);
+    else buf.set(data.subarray(pos, pos + literals), op);
     pos += literals;
     op += literals;
     if (pos === end) break;
@@ -165,7 +172,14 @@ function decodeBlock(data: Buffer, pos: number, end: number, out: GrowableBuffer
     pos += 2;
     if (offset === 0 || offset > op - windowStart) throw corrupt(`match offset ${offset} points outside the window`);
     let match = token & 0x0f;
-    if (match === LENGTH_MORE) [match, pos] = readLength(data, pos, end, match);
+    if (match === LENGTH_MORE) {
+      let byte: number;
+      do {
+        if (pos >= end) throw corrupt('sequence length is truncated');
+        byte = data[pos++]!;
+        match += byte;
+      } while (byte === 255);
+    }
     match += MIN_MATCH;
     if (match > limit - op) throw corrupt(`block decompresses to more than ${blockMax} bytes`);
     if (match > buf.length - op) buf = grow(out, op, match);
@@ -182,17 +196,6 @@ function grow(out: GrowableBuffer, op: number, bytes: number): Buffer {
   out.length = op;
   out.reserve(bytes);
   return out.buf;
-}
-
-/** A length continued in extra bytes: add each, stop after the first one below 255. */
-function readLength(data: Buffer, pos: number, end: number, length: number): [number, number] {
-  let byte: number;
-  do {
-    if (pos >= end) throw corrupt('sequence length is truncated');
-    byte = data[pos++]!;
-    length += byte;
-  } while (byte === 255);
-  return [length, pos];
 }
 
 /** Output whose final size the frame does not have to tell: doubles when a block needs room. */

@@ -28,8 +28,8 @@ const LITERAL_INLINE_MAX = 60;
  * length beyond that ratio cannot be honest, and refusing it first avoids a huge allocation.
  */
 const MAX_EXPANSION = 22;
-/** Below this many bytes a byte loop beats Buffer.copy, whose call overhead dominates short copies. */
-export const SHORT_COPY = 32;
+/** Below this many bytes a byte loop beats a native copy, whose call overhead dominates short copies. */
+export const SHORT_COPY = 128;
 
 /** A xerial stream of `data` in 32 KiB blocks, each compressed by `compressor`. */
 export function compressSnappyXerial(data: Buffer, compressor: BlockCompressor = snappyBlockCompressor()): Buffer {
@@ -84,6 +84,19 @@ export function decompressSnappyBlock(data: Buffer, start: number, end: number):
   }
   if (length > (end - pos) * MAX_EXPANSION) throw corrupt(`block claims ${length} bytes from ${end - pos} compressed bytes`);
   const out = Buffer.allocUnsafe(length);
+  const written = decodeElements(data, start, pos, end, out);
+  if (written !== length) throw corrupt(`block decompressed to ${written} bytes, its preamble says ${length}`);
+  return out;
+}
+
+/**
+ * The elements in data[pos, end) of the block starting at `start`, written into `out`; returns
+ * how many bytes they made. Nothing
+ * follows the loop: V8 enters a long loop through cached on-stack-replacement code, and an
+ * operation after it that the interpreter had never run would deoptimize on every call.
+ */
+function decodeElements(data: Buffer, start: number, pos: number, end: number, out: Buffer): number {
+  const length = out.length;
   let op = 0;
   while (pos < end) {
     const tag = data[pos++]!;
@@ -101,7 +114,7 @@ export function decompressSnappyBlock(data: Buffer, start: number, end: number):
       if (n > end - pos) throw corrupt(`literal of ${n} bytes at byte ${pos - start} runs past the block`);
       if (n > length - op) throw corrupt(`output exceeds the declared ${length} bytes`);
       if (n < SHORT_COPY) for (let i = 0; i < n; i++) out[op + i] = data[pos + i]!;
-      else data.copy(out, op, pos, pos + n);
+      else out.set(data.subarray(pos, pos + n), op);
       pos += n;
       op += n;
       continue;
@@ -116,12 +129,12 @@ export function decompressSnappyBlock(data: Buffer, start: number, end: number):
     } else if (kind === TAG_COPY_2) {
       if (end - pos < 2) throw corrupt('copy offset is truncated');
       n = 1 + (tag >>> 2);
-      offset = data.readUInt16LE(pos);
+      offset = data[pos]! | (data[pos + 1]! << 8);
       pos += 2;
     } else {
       if (end - pos < 4) throw corrupt('copy offset is truncated');
       n = 1 + (tag >>> 2);
-      offset = data.readUInt32LE(pos);
+      offset = (data[pos]! | (data[pos + 1]! << 8) | (data[pos + 2]! << 16)) + data[pos + 3]! * 0x1000000;
       pos += 4;
     }
     if (offset === 0 || offset > op) throw corrupt(`copy offset ${offset} at output byte ${op} points outside the output`);
@@ -129,15 +142,14 @@ export function decompressSnappyBlock(data: Buffer, start: number, end: number):
     copyMatch(out, op, offset, n);
     op += n;
   }
-  if (op !== length) throw corrupt(`block decompressed to ${op} bytes, its preamble says ${length}`);
-  return out;
+  return op;
 }
 
 /**
  * Append the `n` bytes that start `offset` back. When they overlap the bytes being written the
  * copy repeats the last `offset` bytes (run-length style), which a single memmove would not do;
  * so copy in non-overlapping chunks, each twice as long as the one before. Short copies, the
- * common case, go byte by byte: Buffer.copy costs more to call than it saves below SHORT_COPY.
+ * common case, go byte by byte: a native copy costs more to call than it saves below SHORT_COPY.
  */
 export function copyMatch(out: Buffer, op: number, offset: number, n: number): void {
   const from = op - offset;
@@ -149,7 +161,7 @@ export function copyMatch(out: Buffer, op: number, offset: number, n: number): v
   const end = op + n;
   while (to < end) {
     const chunk = Math.min(end - to, to - from);
-    out.copy(out, to, from, from + chunk);
+    out.copyWithin(to, from, from + chunk);
     to += chunk;
   }
 }
