@@ -4,8 +4,8 @@
 // packages, so nothing is compiled or downloaded at install) and a pure JavaScript library when it
 // does not (`snappyjs`, `lz4js`), so `npm ci` and every codec work on any CPU. The natives compress
 // faster or as fast (lz4 about 1.7x on 1 MiB of log lines, snappy within 20% either way;
-// test/bench/codecs.ts). Reading
-// stays with the hand-written readers, which the measured libraries do not beat on either size.
+// test/bench/codecs.ts). Reading stays with the hand-written readers, which the measured
+// libraries do not beat on either size.
 //
 // Modules are required on first use, not imported: a command that never compresses never loads
 // them, and one binding that fails to load falls back without disturbing the other.
