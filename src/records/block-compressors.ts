@@ -1,14 +1,13 @@
 // The block compressors behind spool's snappy and lz4 writers (snappy.ts frames the blocks as
-// xerial, lz4.ts as an LZ4 frame). Each is the native napi-rs binding when the platform has one
-// (`snappy` over Rust's snap, `lz4-napi` over lz4_flex: their binaries come inside per-platform npm
-// packages, so nothing is compiled or downloaded at install) and a pure JavaScript library when it
-// does not (`snappyjs`, `lz4js`), so `npm ci` and every codec work on any CPU. The natives compress
-// faster or as fast (lz4 about 1.7x on 1 MiB of log lines, snappy within 20% either way;
-// test/bench/codecs.ts). Reading stays with the hand-written readers, which the measured
-// libraries do not beat on either size.
+// xerial, lz4.ts as an LZ4 frame). lz4's is the native napi-rs binding `lz4-napi` (lz4_flex; its
+// binaries come inside per-platform npm packages, so nothing is compiled or downloaded at install)
+// where the platform has one, else the pure JavaScript `lz4js`, so `npm ci` and every codec work
+// on any CPU; the native one compresses 1 MiB of log lines about 1.7x faster. snappy's is the pure
+// JavaScript `snappyjs`: the native `snappy` binding measured no faster (within 20% either way;
+// test/bench/codecs.ts). Reading stays with the hand-written readers, which no measured library
+// clearly beats.
 //
-// Modules are required on first use, not imported: a command that never compresses never loads
-// them, and one binding that fails to load falls back without disturbing the other.
+// Modules are required on first use, not imported: a command that never compresses never loads them.
 import { createRequire } from 'node:module';
 
 /** Compresses one block in a codec's raw block format. */
@@ -19,10 +18,6 @@ export interface BlockCompressor {
 }
 
 const require = createRequire(import.meta.url);
-
-interface NativeSnappy {
-  compressSync(input: Uint8Array): Buffer;
-}
 
 interface SnappyJs {
   compress(input: Buffer): Buffer;
@@ -48,11 +43,7 @@ let lz4Compressor: BlockCompressor | undefined;
 
 /** Raw snappy blocks (one varint length, then elements). */
 export function snappyBlockCompressor(): BlockCompressor {
-  if (snappyCompressor === undefined) {
-    const native = loadNative<NativeSnappy>('snappy');
-    snappyCompressor = native === null ? javascriptSnappy() : { kind: 'native', compress: (data) => native.compressSync(data) };
-  }
-  return snappyCompressor;
+  return (snappyCompressor ??= javascriptSnappy());
 }
 
 /** Raw LZ4 blocks (sequences only; the frame around them is lz4.ts's). */
@@ -64,7 +55,7 @@ export function lz4BlockCompressor(): BlockCompressor {
   return lz4Compressor;
 }
 
-/** snappyjs: the fallback where no native binding loads (also run by the tests on every machine). */
+/** snappyjs. */
 export function javascriptSnappy(): BlockCompressor {
   const snappyjs = require('snappyjs') as SnappyJs;
   return { kind: 'javascript', compress: (data) => snappyjs.compress(data) };

@@ -4,8 +4,8 @@
 // block]... A raw block is a varint uncompressed length, then elements: literals and back-references.
 //
 // Reading takes both, hand-written: every length and offset is checked before use, so bad input
-// throws CorruptBatchError (snappyjs checks less, and neither it nor the native binding was faster
-// on 1 MiB of log lines or on a 5-record batch; test/bench/codecs.ts). Writing produces the xerial
+// throws CorruptBatchError (snappyjs checks less, and neither it nor the native binding read
+// clearly faster on 1 MiB of log lines or a 5-record batch; test/bench/codecs.ts). Writing produces the xerial
 // stream with 32 KiB blocks, as the Java client's SnappyOutputStream does; every Kafka client reads it.
 import { CorruptBatchError } from '../common/errors.js';
 import { type BlockCompressor, snappyBlockCompressor } from './block-compressors.js';
