@@ -5,6 +5,7 @@ import { printTable, scratchDir, settleDisk } from './bench-kit.js';
 import { benchCodecs } from './codecs.js';
 import { benchCleanerImpact, benchCompaction } from './compaction.js';
 import { benchGroups } from './groups.js';
+import { benchKafkaListener } from './kafka-listener.js';
 import { benchLatency } from './latency.js';
 import { benchSeek } from './seek.js';
 import { benchTailTty } from './tail-tty.js';
@@ -14,6 +15,7 @@ const scratch = scratchDir();
 try {
   printTable('Throughput (whole commands, median of 3)', await benchThroughput(scratch));
   printTable('Consumer groups', await benchGroups(scratch));
+  printTable('Kafka listener: kcat through Kafka\'s protocol beside the socket and librdkafka\'s mock cluster (1,000,000 × 100 B, median of 5)', await benchKafkaListener(scratch));
   settleDisk();
   printTable('End-to-end latency: produce --linger-ms 0 at 10,000 records/s into a following tail', await benchLatency());
   settleDisk();

@@ -1,0 +1,146 @@
+// The Kafka listener's data path: kcat producing 1,000,000 × 100-byte lines into spool through
+// Kafka's protocol and reading them back (`kcat -C -e`), beside `spool produce`/`consume` of the
+// same file over the Unix socket in the same run, and beside the same kcat commands against
+// librdkafka's in-memory mock cluster (kcat's own pace on this machine). Every run's output is
+// checked: each consume must give back exactly the input's line count and bytes.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { SPOOL_BIN, fmtRate, median, projectRoot, startBroker, type BenchBroker, type Row } from './bench-kit.js';
+
+const LINES = 1_000_000;
+const RUNS = Number(process.env.SPOOL_BENCH_RUNS ?? 5);
+const MOCK_CLUSTER = join(projectRoot(), '..', 'shared', 'tools', 'kafka-mock-cluster.py');
+
+interface Timed {
+  ms: number;
+  sha256: string;
+  bytes: number;
+}
+
+/** Run a command with stdin from a file (or nothing) and stdout hashed; wall time in ms. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv, input: string | null): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { env, stdio: [input === null ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== null) createReadStream(input).pipe(child.stdin!);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
+      else resolve({ ms: performance.now() - started, sha256: hash.digest('hex'), bytes });
+    });
+  });
+}
+
+function writeInput(path: string): { sha256: string; bytes: number } {
+  const hash = createHash('sha256');
+  const lines: string[] = [];
+  for (let i = 0; i < LINES; i++) lines.push(`${String(i).padStart(10, '0')} ${'x'.repeat(88)}`);
+  const text = lines.join('\n') + '\n';
+  writeFileSync(path, text);
+  hash.update(text);
+  return { sha256: hash.digest('hex'), bytes: Buffer.byteLength(text) };
+}
+
+function kafkaAddress(broker: BenchBroker): string {
+  const status = spawnSync(process.execPath, [SPOOL_BIN, 'broker', 'status', '--json'], { env: broker.env, encoding: 'utf8' });
+  return (JSON.parse(status.stdout) as { kafka: string }).kafka;
+}
+
+/** librdkafka's mock cluster: its bootstrap address, and how to stop it (close its stdin). */
+async function startMock(): Promise<{ bootstrap: string; stop: () => void } | null> {
+  if (!existsSync(MOCK_CLUSTER) || !existsSync('/usr/bin/python3')) return null;
+  const child = spawn('/usr/bin/python3', [MOCK_CLUSTER, '1'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const bootstrap = await new Promise<string | null>((resolve) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = /BROKERS=(\S+)/.exec(out);
+      if (match !== null) resolve(match[1]!);
+    });
+    child.on('exit', () => resolve(null));
+  });
+  if (bootstrap === null) return null;
+  return { bootstrap, stop: () => child.stdin!.end() };
+}
+
+function check(what: string, got: Timed, want: { sha256: string; bytes: number }): void {
+  if (got.sha256 !== want.sha256) throw new Error(`${what}: read back ${got.bytes} bytes that differ from the ${want.bytes}-byte input`);
+}
+
+export async function benchKafkaListener(scratch: string): Promise<Row[]> {
+  if (spawnSync('kcat', ['-V']).status !== 0) return [{ name: 'Kafka listener', figure: 'skipped', target: '', note: 'kcat is not installed' }];
+  const input = join(scratch, 'kafka-lines.txt');
+  const want = writeInput(input);
+  const mb = statSync(input).size / 1e6;
+  const broker = startBroker(['--kafka', '127.0.0.1:0']);
+  const mock = await startMock();
+  const results = { spoolProduce: [] as number[], spoolConsume: [] as number[], kcatProduce: [] as number[], kcatConsume: [] as number[], mockProduce: [] as number[], mockConsume: [] as number[] };
+  try {
+    const kafka = kafkaAddress(broker);
+    const kcatPut = (bootstrap: string, topic: string) => timed('kcat', ['-b', bootstrap, '-P', '-t', topic, '-X', 'linger.ms=5', '-X', 'batch.size=1000000', '-l', input], process.env, null);
+    const kcatGet = (bootstrap: string, topic: string) => timed('kcat', ['-b', bootstrap, '-C', '-t', topic, '-e', '-q', '-o', 'beginning'], process.env, null);
+    for (let run = 0; run < RUNS; run++) {
+      const socketTopic = `socket-${run}`;
+      results.spoolProduce.push((await timed(process.execPath, [SPOOL_BIN, 'produce', socketTopic, '--quiet'], broker.env, input)).ms);
+      const consumed = await timed(process.execPath, [SPOOL_BIN, 'consume', socketTopic, '-e'], broker.env, null);
+      check('spool consume', consumed, want);
+      results.spoolConsume.push(consumed.ms);
+
+      const kafkaTopic = `kafka-${run}`;
+      results.kcatProduce.push((await kcatPut(kafka, kafkaTopic)).ms);
+      const fetched = await kcatGet(kafka, kafkaTopic);
+      check('kcat -C from spool', fetched, want);
+      results.kcatConsume.push(fetched.ms);
+
+      if (mock !== null) {
+        results.mockProduce.push((await kcatPut(mock.bootstrap, `mock-${run}`)).ms);
+        // Not checked: the mock keeps only the newest part of a partition in memory, so it hands
+        // back fewer bytes; its pace is what the row shows.
+        results.mockConsume.push((await kcatGet(mock.bootstrap, `mock-${run}`)).ms);
+      }
+    }
+  } finally {
+    mock?.stop();
+    broker.stop();
+  }
+  const rate = (ms: number[]) => (LINES * 1000) / median(ms);
+  const fmt = (ms: number[]) => `${fmtRate(rate(ms))} msg/s (${(mb / (median(ms) / 1000)).toFixed(0)} MB/s)`;
+  const pct = (a: number[], b: number[]) => `${Math.round((100 * rate(a)) / rate(b))} %`;
+  const rows: Row[] = [
+    { name: 'spool produce (socket), 1M × 100 B', figure: fmt(results.spoolProduce), target: '' },
+    { name: 'kcat -P into spool (Kafka)', figure: fmt(results.kcatProduce), target: '', note: `${pct(results.kcatProduce, results.spoolProduce)} of the socket path (target ≥ 80 %)` },
+    { name: 'spool consume -e (socket)', figure: fmt(results.spoolConsume), target: '' },
+    { name: 'kcat -C -e from spool (Kafka)', figure: fmt(results.kcatConsume), target: '', note: `${pct(results.kcatConsume, results.spoolConsume)} of the socket path (target ≥ 80 %)` },
+  ];
+  if (mock === null) rows.push({ name: 'kcat into librdkafka\'s mock cluster', figure: 'skipped', target: '', note: 'needs Debian\'s librdkafka1 and python3' });
+  else {
+    rows.push(
+      { name: "kcat -P into librdkafka's mock cluster", figure: fmt(results.mockProduce), target: '', note: `spool is ${pct(results.kcatProduce, results.mockProduce)} of it (target ≥ 90 %)` },
+      { name: 'kcat -C -e from the mock cluster', figure: fmt(results.mockConsume), target: '', note: 'the mock serves only the part it keeps in memory' },
+    );
+  }
+  return rows;
+}
+
+/** Runnable alone: `node dist/test/bench/kafka-listener.js`. */
+if (process.argv[1]?.endsWith('kafka-listener.js')) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { printTable } = await import('./bench-kit.js');
+  const dir = mkdtempSync(join(tmpdir(), 'spbench-'));
+  try {
+    printTable(`Kafka listener: 1,000,000 × 100 B, median of ${RUNS}`, await benchKafkaListener(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
