@@ -54,7 +54,7 @@ export function appendPartitions(
         const { config, log } = partitionOf(topic, topicName, partition);
         const outcome = appendPartition(log, config, records, ctx.logs.now());
         if (outcome.stored) {
-          ctx.stats.appended(topicName, outcome.lastOffset - outcome.baseOffset + 1, records.length);
+          ctx.stats.appended(topicName, partition, outcome.lastOffset - outcome.baseOffset + 1, records.length);
           appended.push([partition, log]);
         }
         return { partition, errorCode: ErrorCode.None, errorMessage: null, baseOffset: outcome.baseOffset, logStartOffset: log.logStartOffset };
@@ -64,7 +64,12 @@ export function appendPartitions(
       }
     }),
   );
-  if (options.durable || ctx.config.fsync === 'always') for (const [, log] of appended) log.flush();
+  if (options.durable || ctx.config.fsync === 'always') {
+    for (const [, log] of appended) {
+      const startedMs = ctx.metrics === null ? 0 : performance.now();
+      if (log.flush()) ctx.metrics?.fsync(performance.now() - startedMs);
+    }
+  }
   for (const [partition] of appended) ctx.parked.notify(topicName, partition);
   return results;
 }

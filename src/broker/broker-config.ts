@@ -15,6 +15,9 @@ export interface KafkaListenerConfig {
 
 export const DEFAULT_KAFKA_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
 
+/** A bare --metrics: Prometheus scrapes http://127.0.0.1:9400/metrics. */
+export const DEFAULT_METRICS_PORT = 9400;
+
 export interface BrokerConfig {
   dataDir: string;
   socketPath: string;
@@ -27,6 +30,8 @@ export interface BrokerConfig {
   /** How often the cleaner applies retention and compaction. */
   retentionCheckMs: number;
   kafka: KafkaListenerConfig | null;
+  /** Where the Prometheus endpoint listens (--metrics); null: no metrics. Port 0: any free port. */
+  metrics: { host: string; port: number } | null;
 }
 
 export const DEFAULT_BROKER_CONFIG = {
@@ -35,4 +40,4 @@ export const DEFAULT_BROKER_CONFIG = {
   maxMessageBytes: 1048576,
   defaultPartitions: 1,
   retentionCheckMs: 60000,
-} as const satisfies Omit<BrokerConfig, 'dataDir' | 'socketPath' | 'kafka'>;
+} as const satisfies Omit<BrokerConfig, 'dataDir' | 'socketPath' | 'kafka' | 'metrics'>;

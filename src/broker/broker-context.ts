@@ -4,8 +4,10 @@ import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group-coordinator.js';
+import type { MetricsHooks } from './metrics-hooks.js';
 import type { MemoryPacer } from '../common/memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
+import type { RetentionHolds } from './retention-holds.js';
 import type { TopicStats } from './topic-stats.js';
 
 export interface BrokerContext {
@@ -14,6 +16,8 @@ export interface BrokerContext {
   readonly parked: ParkedFetches;
   readonly groups: GroupCoordinator;
   readonly stats: TopicStats;
+  /** The commits of retention.groups, for `topic describe`. */
+  readonly retentionHolds: RetentionHolds;
   readonly logger: Logger;
   readonly startedMs: number;
   /** Told about large short-lived buffers (socket reads, fetch reads). */
@@ -22,6 +26,10 @@ export interface BrokerContext {
   requestShutdown(): void;
   /** The Kafka listener's bound address (HOST:PORT) once it listens; null without one. */
   kafkaAddress: string | null;
+  /** Told of requests, fsyncs and cleaner passes with --metrics; null without. */
+  metrics: MetricsHooks | null;
+  /** The metrics endpoint's URL once it listens; null without one. */
+  metricsUrl: string | null;
 }
 
 /** The connection a request came in on, as handlers see it. */

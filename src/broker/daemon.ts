@@ -21,6 +21,11 @@ import { MemoryPacer } from '../common/memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { RetentionCleaner } from './retention-cleaner.js';
 import { TopicStats } from './topic-stats.js';
+import { RetentionHolds } from './retention-holds.js';
+import type { BrokerMetrics } from './metrics/broker-metrics.js';
+import type { LogMetricSources } from './metrics/log-metrics.js';
+import type { MetricsServer } from './metrics/metrics-server.js';
+import type { HostPort } from '../kafka/listen-address.js';
 import { BrokerServer } from './server.js';
 
 const INDEX_FLUSH_MS = 1000;
@@ -37,8 +42,11 @@ export class BrokerAlreadyRunningError extends SpoolError {
 
 export interface RunBrokerOptions {
   logger: Logger;
-  /** Called once the socket (and the Kafka listener, if any: its bound address) accepts connections. */
-  onReady?: (kafkaAddress: string | null) => void;
+  /**
+   * Called once the socket accepts connections, and the Kafka listener and the metrics endpoint
+   * when asked for (with their bound address and URL; null when off).
+   */
+  onReady?: (kafkaAddress: string | null, metricsUrl: string | null) => void;
 }
 
 /** Run the broker until it is stopped; resolves after a clean shutdown. */
@@ -65,10 +73,11 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
   }
 }
 
-async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: (kafkaAddress: string | null) => void): Promise<void> {
+async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: RunBrokerOptions['onReady']): Promise<void> {
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const groups = new GroupCoordinator(new GroupStore(logs.db), {
+  const groupStore = new GroupStore(logs.db);
+  const groups = new GroupCoordinator(groupStore, {
     topics: () => logs.topics().map((t) => ({ name: t.name, partitions: t.partitions.length })),
   });
   groups.onRebalance = (group, reason) => logger.info(`group ${group.name} generation ${group.generation}: ${reason}`);
@@ -78,26 +87,40 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     parked: new ParkedFetches(),
     groups,
     stats: new TopicStats(),
+    retentionHolds: new RetentionHolds(groupStore),
     logger,
     startedMs: Date.now(),
     memory: new MemoryPacer(),
     requestShutdown: () => stop(),
     kafkaAddress: null,
+    metrics: null,
+    metricsUrl: null,
   };
   const server = new BrokerServer(ctx, createDispatch());
+  let kafka: KafkaListener | null = null;
+  // Before the first request, so that every request is counted.
+  const metrics = config.metrics === null ? null : await createMetrics(ctx, groupStore, () => [
+    { listener: 'socket', open: server.connectionCount, accepted: server.acceptedCount },
+    ...(kafka === null ? [] : [{ listener: 'kafka' as const, open: kafka.connectionCount, accepted: kafka.acceptedCount }]),
+  ]);
   try {
     await server.listen(config.socketPath);
   } catch (err) {
     logs.close();
     throw new SpoolError(`cannot listen on ${config.socketPath}: ${errorMessage(err)}`, { cause: err });
   }
-  const kafka = config.kafka === null ? null : await openKafkaListener(ctx, config.kafka, async () => {
+  const undoListen = async () => {
+    await kafka?.close();
     await server.close();
     logs.close();
     removeSocket(config.socketPath);
-  });
+  };
+  kafka = config.kafka === null ? null : await openKafkaListener(ctx, config.kafka, undoListen);
+  const metricsServer = metrics === null || config.metrics === null ? null : await openMetricsServer(ctx, metrics, config.metrics, undoListen);
   const compaction = new CompactionSchedule();
   const cleaner = new RetentionCleaner(logs, logger, {
+    holds: (topic, partition, groupNames) => ctx.retentionHolds.of(topic, partition, groupNames),
+    onPass: (pass) => ctx.metrics?.cleanerPass(pass),
     compact: async (topic, partition, log, signal) => {
       const owner = logs.topic(topic);
       if (owner === undefined) return;
@@ -107,7 +130,8 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     },
   });
   cleaner.start(config.retentionCheckMs);
-  const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAllInBackground(), config.fsyncIntervalMs) : null;
+  const onSynced = metrics === null ? undefined : (ms: number) => metrics.fsync(ms);
+  const fsyncTimer = config.fsync === 'interval' ? setInterval(() => logs.flushAllInBackground(onSynced), config.fsyncIntervalMs) : null;
   // Index rows wait in memory to be written in bulk (storage/offset-index.ts); at most a second.
   let indexFailing = false;
   const indexTimer = setInterval(() => {
@@ -123,8 +147,9 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   const kafkaNote = ctx.kafkaAddress === null ? '' : `, kafka ${ctx.kafkaAddress}`;
-  logger.info(`spool ${spoolVersion()} broker running (pid ${process.pid}, socket ${config.socketPath}${kafkaNote}, data ${config.dataDir}, fsync ${config.fsync})`);
-  onReady?.(ctx.kafkaAddress);
+  const metricsNote = ctx.metricsUrl === null ? '' : `, metrics ${ctx.metricsUrl}`;
+  logger.info(`spool ${spoolVersion()} broker running (pid ${process.pid}, socket ${config.socketPath}${kafkaNote}${metricsNote}, data ${config.dataDir}, fsync ${config.fsync})`);
+  onReady?.(ctx.kafkaAddress, ctx.metricsUrl);
 
   await stopped;
   process.off('SIGTERM', onSignal);
@@ -134,6 +159,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   await cleaner.stop();
   ctx.parked.wakeAll();
   groups.close();
+  await metricsServer?.close();
   await kafka?.close();
   await server.close();
   logs.close();
@@ -155,6 +181,26 @@ async function openKafkaListener(ctx: BrokerContext, config: KafkaListenerConfig
     throw err;
   }
   return listener;
+}
+
+/** The metrics (and prom-client) are loaded only when asked for, as the Kafka listener is. */
+async function createMetrics(ctx: BrokerContext, groups: GroupStore, connections: LogMetricSources['connections']): Promise<BrokerMetrics> {
+  const { BrokerMetrics } = await import('./metrics/broker-metrics.js');
+  const metrics = new BrokerMetrics({ logs: ctx.logs, stats: ctx.stats, groups, connections });
+  ctx.metrics = metrics;
+  return metrics;
+}
+
+async function openMetricsServer(ctx: BrokerContext, metrics: BrokerMetrics, address: HostPort, undo: () => Promise<void>): Promise<MetricsServer> {
+  const { MetricsServer } = await import('./metrics/metrics-server.js');
+  const server = new MetricsServer(metrics, ctx.logger);
+  try {
+    ctx.metricsUrl = await server.listen(address);
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+  return server;
 }
 
 function ensureDataDir(dataDir: string): void {

@@ -85,6 +85,11 @@ export class GroupCoordinator {
     return group;
   }
 
+  /** Create the group, empty, if it does not exist (a topic's retention.groups names it). */
+  ensure(name: string): void {
+    this.#groupForJoin(name);
+  }
+
   /** Add a member and rebalance; `onClose` is how the caller reports the connection closing. */
   join(request: JoinGroupRequest, onClose: (callback: () => void) => void): JoinGroupResponse {
     if (request.group === '') throw new SpoolError('the group name is empty', { code: ErrorCode.InvalidRequest });

@@ -1,12 +1,16 @@
 // RetentionCleaner: every --retention-check-ms (a timer, never per append) it rolls active
-// segments older than segment.ms and applies each topic's delete policy: closed segments whose
-// newest record is older than retention.ms go, then the oldest closed segments while the
-// partition is larger than retention.bytes. The active segment is never deleted. Compaction of
-// `compact` topics runs in the same pass (see log-compactor.ts), a segment at a time, yielding
-// to the event loop between batches so producers are not stalled.
+// segments older than segment.ms and applies each topic's delete policy: the oldest closed
+// segment goes while its newest record is older than retention.ms or the partition is larger
+// than retention.bytes, and no group of retention.groups still needs it (retention-holds.ts).
+// The active segment is never deleted. Compaction of `compact` topics runs in the same pass (see
+// log-compactor.ts), a segment at a time, yielding to the event loop between batches so
+// producers are not stalled.
 import type { Logger } from '../common/logger.js';
+import type { TopicConfig } from '../common/topic-config.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { PartitionLog } from '../storage/partition-log.js';
+import type { CleanerPass } from './metrics-hooks.js';
+import { holdingGroup, isDue, type GroupHold } from './retention-holds.js';
 
 export interface CleanerHooks {
   /**
@@ -14,6 +18,10 @@ export interface CleanerHooks {
    * when the cleaner stops, so a long pass ends at its next slice instead of holding up shutdown.
    */
   compact?: (topic: string, partition: number, log: PartitionLog, signal: AbortSignal) => Promise<void>;
+  /** The commits of the topic's retention.groups on a partition (see RetentionHolds.of). */
+  holds?: (topic: string, partition: number, groups: readonly string[]) => GroupHold[];
+  /** Told after every pass how long it took. */
+  onPass?: (pass: CleanerPass) => void;
 }
 
 export class RetentionCleaner {
@@ -51,37 +59,51 @@ export class RetentionCleaner {
   }
 
   async #pass(): Promise<void> {
-    for (const topic of this.#logs.topics()) {
-      for (const [partition, log] of topic.partitions.entries()) {
-        if (this.#stopped || this.#logs.topic(topic.name) !== topic) return;
-        try {
-          if (log.rollIfAged()) this.#logger.info(`${topic.name}/${partition}: rolled (segment.ms ${topic.config.segmentMs})`);
-          if (topic.config.cleanupPolicy !== 'compact') this.#applyRetention(topic.name, partition, log, topic.config.retentionMs, topic.config.retentionBytes);
-          if (topic.config.cleanupPolicy !== 'delete' && this.#hooks.compact !== undefined) await this.#hooks.compact(topic.name, partition, log, this.#stopping.signal);
-        } catch (err) {
-          this.#logger.error(`${topic.name}/${partition}: cleaner failed: ${err instanceof Error ? err.message : String(err)}`);
+    const pass: CleanerPass = { durationMs: 0, retentionMs: 0, compactionMs: 0, segmentsDeleted: 0 };
+    const passStartMs = performance.now();
+    try {
+      for (const topic of this.#logs.topics()) {
+        for (const [partition, log] of topic.partitions.entries()) {
+          if (this.#stopped || this.#logs.topic(topic.name) !== topic) return;
+          try {
+            const retentionStartMs = performance.now();
+            if (log.rollIfAged()) this.#logger.info(`${topic.name}/${partition}: rolled (segment.ms ${topic.config.segmentMs})`);
+            if (topic.config.cleanupPolicy !== 'compact') pass.segmentsDeleted += this.#applyRetention(topic.name, partition, log, topic.config);
+            const compactionStartMs = performance.now();
+            pass.retentionMs += compactionStartMs - retentionStartMs;
+            if (topic.config.cleanupPolicy !== 'delete' && this.#hooks.compact !== undefined) {
+              await this.#hooks.compact(topic.name, partition, log, this.#stopping.signal);
+              pass.compactionMs += performance.now() - compactionStartMs;
+            }
+          } catch (err) {
+            this.#logger.error(`${topic.name}/${partition}: cleaner failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
         }
       }
+    } finally {
+      pass.durationMs = performance.now() - passStartMs;
+      this.#hooks.onPass?.(pass);
     }
   }
 
-  #applyRetention(topic: string, partition: number, log: PartitionLog, retentionMs: number, retentionBytes: number): void {
+  /** Delete the oldest closed segments that are due and not held; returns how many went. */
+  #applyRetention(topic: string, partition: number, log: PartitionLog, config: TopicConfig): number {
     const before = log.logStartOffset;
+    const holds = config.retentionGroups.length === 0 ? [] : (this.#hooks.holds?.(topic, partition, config.retentionGroups) ?? []);
+    const nowMs = this.#now();
     let deleted = 0;
-    if (retentionMs >= 0) {
-      const cutoff = this.#now() - retentionMs;
-      for (;;) {
-        const [oldest, next] = log.segments();
-        if (oldest === undefined || next === undefined || oldest.maxTimestamp >= cutoff) break;
-        if (!log.deleteOldestSegment()) break;
-        deleted++;
-      }
-    }
-    if (retentionBytes >= 0) {
-      while (log.sizeBytes > retentionBytes && log.segmentCount > 1 && log.deleteOldestSegment()) deleted++;
+    let held: GroupHold | undefined;
+    for (;;) {
+      const [oldest, next] = log.segments();
+      if (oldest === undefined || next === undefined || !isDue(config, oldest, log.sizeBytes, nowMs)) break;
+      held = holdingGroup(holds, oldest.nextOffset);
+      if (held !== undefined || !log.deleteOldestSegment()) break;
+      deleted++;
     }
     if (deleted > 0) {
-      this.#logger.info(`${topic}/${partition}: retention deleted ${deleted} segment(s); log start ${before} -> ${log.logStartOffset}`);
+      const note = held === undefined ? '' : `; group ${held.group} holds the rest (committed ${held.committedOffset ?? 'nothing'})`;
+      this.#logger.info(`${topic}/${partition}: retention deleted ${deleted} segment(s); log start ${before} -> ${log.logStartOffset}${note}`);
     }
+    return deleted;
   }
 }

@@ -8,7 +8,7 @@
 import type { Socket } from 'node:net';
 import { ErrorCode } from '../common/error-codes.js';
 import { ProtocolError, SpoolError } from '../common/errors.js';
-import { apiKeyName } from '../protocol/api-keys.js';
+import { apiKeyName, isApiKey } from '../protocol/api-keys.js';
 import { FrameDecoder, decodeRequestFrame, encodeResponseHeader } from '../protocol/frame.js';
 import type { BrokerContext, SessionInfo } from './broker-context.js';
 import type { Handler, ResponseBody } from './handlers/handler.js';
@@ -67,6 +67,7 @@ export class Session implements SessionInfo {
   }
 
   #handle(frame: Buffer): void {
+    const startedMs = this.#ctx.metrics === null ? 0 : performance.now();
     let apiKey = -1;
     let requestId = -1;
     try {
@@ -80,19 +81,20 @@ export class Session implements SessionInfo {
       const result = handler(this.#ctx, request.body, this);
       if (result instanceof Promise) {
         result.then(
-          (body) => this.#respond(apiKey, requestId, ErrorCode.None, body),
-          (err: unknown) => this.#fail(apiKey, requestId, err),
+          (body) => this.#respond(apiKey, requestId, ErrorCode.None, body, startedMs),
+          (err: unknown) => this.#fail(apiKey, requestId, err, startedMs),
         );
       } else {
-        this.#respond(apiKey, requestId, ErrorCode.None, result);
+        this.#respond(apiKey, requestId, ErrorCode.None, result, startedMs);
       }
     } catch (err) {
-      this.#fail(apiKey, requestId, err);
+      this.#fail(apiKey, requestId, err, startedMs);
     }
   }
 
-  #fail(apiKey: number, requestId: number, err: unknown): void {
+  #fail(apiKey: number, requestId: number, err: unknown, startedMs: number): void {
     if (err instanceof ProtocolError) {
+      this.#ctx.metrics?.request('socket', requestName(apiKey), startedMs, true);
       this.#dropConnection(err);
       return;
     }
@@ -104,10 +106,11 @@ export class Session implements SessionInfo {
     const text = Buffer.from(message.slice(0, 8000), 'utf8');
     const length = Buffer.allocUnsafe(2);
     length.writeInt16BE(text.length, 0);
-    this.#respond(apiKey, requestId, code, [length, text]);
+    this.#respond(apiKey, requestId, code, [length, text], startedMs);
   }
 
-  #respond(apiKey: number, requestId: number, errorCode: number, body: ResponseBody): void {
+  #respond(apiKey: number, requestId: number, errorCode: number, body: ResponseBody, startedMs: number): void {
+    this.#ctx.metrics?.request('socket', requestName(apiKey), startedMs, errorCode !== ErrorCode.None);
     if (this.#closed || this.#socket.writableEnded) return;
     let size = 0;
     for (const part of body) size += part.length;
@@ -130,4 +133,9 @@ export class Session implements SessionInfo {
     this.#ctx.parked.drop(this);
     for (const callback of this.#closeCallbacks.splice(0)) callback();
   }
+}
+
+/** The request's name as metrics label it; every unknown kind is one label, so there are few. */
+function requestName(apiKey: number): string {
+  return isApiKey(apiKey) ? apiKeyName(apiKey) : 'unknown';
 }

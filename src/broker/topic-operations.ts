@@ -1,6 +1,7 @@
 // Creating, altering and deleting topics as the broker does it for either front door (the Unix
 // socket and the Kafka listener): the catalog change, then what depends on it — groups see the
-// new partitions, a deleted topic's offsets and counters go — and one log line.
+// new partitions, groups named by retention.groups exist, a deleted topic's offsets and counters
+// go — and one log line.
 import type { Topic } from '../storage/log-manager.js';
 import type { BrokerContext } from './broker-context.js';
 
@@ -16,6 +17,7 @@ export interface CreateTopicRequest {
 export function createTopic(ctx: BrokerContext, request: CreateTopicRequest): Topic {
   const partitions = request.partitions ?? ctx.config.defaultPartitions;
   const topic = ctx.logs.createTopic(request.name, partitions, request.configs);
+  ensureRetentionGroups(ctx, topic, request.configs);
   ctx.groups.topicsChanged();
   const reason = request.reason === undefined ? '' : ` ${request.reason}`;
   ctx.logger.info(`created topic ${request.name} (${partitions} partition${partitions === 1 ? '' : 's'})${reason}`);
@@ -26,9 +28,20 @@ export function createTopic(ctx: BrokerContext, request: CreateTopicRequest): To
 export function alterTopic(ctx: BrokerContext, name: string, configs: Record<string, string>, partitions: number | null): Topic {
   const before = ctx.logs.requireTopic(name).partitions.length;
   const topic = ctx.logs.alterTopic(name, configs, partitions);
+  ensureRetentionGroups(ctx, topic, configs);
   if (topic.partitions.length !== before) ctx.groups.topicsChanged();
   ctx.logger.info(`altered topic ${name}`);
   return topic;
+}
+
+/**
+ * A group named in retention.groups holds retention from the moment it is named, even before a
+ * member joins it, so it is created (empty) when it does not exist; deleting it later releases
+ * the hold (retention-holds.ts).
+ */
+function ensureRetentionGroups(ctx: BrokerContext, topic: Topic, configs: Readonly<Record<string, string>>): void {
+  if (configs['retention.groups'] === undefined) return;
+  for (const group of topic.config.retentionGroups) ctx.groups.ensure(group);
 }
 
 export function deleteTopic(ctx: BrokerContext, name: string): void {

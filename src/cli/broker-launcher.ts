@@ -15,11 +15,11 @@ import { BROKER_LOG_FILE } from '../storage/file-names.js';
 
 /** What the foreground broker sends its launcher over IPC. */
 export type LauncherMessage =
-  | { kind: 'ready'; pid: number; kafka: string | null }
+  | { kind: 'ready'; pid: number; kafka: string | null; metrics: string | null }
   | { kind: 'already-running'; pid: number; socket: string | null };
 
-/** `kafka`: the Kafka listener's bound address, when the started broker has one. */
-export type LaunchResult = { started: true; pid: number; kafka: string | null } | { started: false; owner: LockOwner };
+/** `kafka`: the Kafka listener's bound address, `metrics` the metrics URL, when the started broker has them. */
+export type LaunchResult = { started: true; pid: number; kafka: string | null; metrics: string | null } | { started: false; owner: LockOwner };
 
 const START_TIMEOUT_MS = 30_000;
 /** The reason a daemon gives is its last log line; a longer tail than that is never needed. */
@@ -55,7 +55,7 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
         clearTimeout(timer);
         resolve(
           message.kind === 'ready'
-            ? { started: true, pid: message.pid, kafka: message.kafka }
+            ? { started: true, pid: message.pid, kafka: message.kafka, metrics: message.metrics }
             : { started: false, owner: { pid: message.pid, socket: message.socket } },
         );
       });

@@ -12,6 +12,8 @@ export interface TopicConfig {
   cleanupPolicy: CleanupPolicy;
   deleteRetentionMs: number;
   maxMessageBytes: number;
+  /** Consumer groups whose committed offsets hold back retention (empty: none). */
+  retentionGroups: readonly string[];
 }
 
 interface ConfigKeySpec {
@@ -19,6 +21,10 @@ interface ConfigKeySpec {
   defaultValue: string;
   /** Why `value` is not acceptable, or null when it is. */
   check(value: string): string | null;
+  /** The value in force, from its stored form (default: a number). */
+  parse?: (value: string) => TopicConfig[keyof TopicConfig];
+  /** The stored form of a valid value (default: the number as JavaScript writes it). */
+  normalize?: (value: string) => string;
 }
 
 const INTEGER = /^-?\d+$/;
@@ -45,9 +51,18 @@ export const TOPIC_CONFIG_KEYS: Readonly<Record<string, ConfigKeySpec>> = {
     field: 'cleanupPolicy',
     defaultValue: 'delete',
     check: (v) => (normalizeCleanupPolicy(v) === null ? 'expected delete, compact or compact,delete' : null),
+    parse: (v) => normalizeCleanupPolicy(v) ?? 'delete',
+    normalize: (v) => normalizeCleanupPolicy(v) ?? v,
   },
   'delete.retention.ms': { field: 'deleteRetentionMs', defaultValue: '86400000', check: integerAtLeast(0) },
   'max.message.bytes': { field: 'maxMessageBytes', defaultValue: '1048576', check: integerAtLeast(64) },
+  'retention.groups': {
+    field: 'retentionGroups',
+    defaultValue: '',
+    check: (v) => (splitGroupList(v) === null ? 'expected group names separated by commas, e.g. billing,audit' : null),
+    parse: (v) => splitGroupList(v) ?? [],
+    normalize: (v) => (splitGroupList(v) ?? []).join(','),
+  },
 };
 
 export const TOPIC_CONFIG_NAMES = Object.keys(TOPIC_CONFIG_KEYS);
@@ -60,6 +75,13 @@ function normalizeCleanupPolicy(value: string): CleanupPolicy | null {
   return set.has('compact') ? 'compact' : 'delete';
 }
 
+/** `G1,G2` as names (spaces around them ignored, repeats dropped); null when one is empty. */
+function splitGroupList(value: string): string[] | null {
+  if (value.trim() === '') return [];
+  const names = value.split(',').map((name) => name.trim());
+  return names.includes('') ? null : [...new Set(names)];
+}
+
 /** Why KEY=VALUE is not a valid topic config, or null. */
 export function topicConfigProblem(key: string, value: string): string | null {
   const spec = TOPIC_CONFIG_KEYS[key];
@@ -70,7 +92,8 @@ export function topicConfigProblem(key: string, value: string): string | null {
 
 /** Normalized stored form of a valid value (cleanup.policy spelled canonically). */
 export function normalizeTopicConfigValue(key: string, value: string): string {
-  return key === 'cleanup.policy' ? (normalizeCleanupPolicy(value) ?? value) : String(Number(value));
+  const normalize = TOPIC_CONFIG_KEYS[key]?.normalize;
+  return normalize === undefined ? String(Number(value)) : normalize(value);
 }
 
 /** The effective config: broker defaults overridden by the topic's own entries. */
@@ -78,10 +101,10 @@ export function resolveTopicConfig(
   overrides: Readonly<Record<string, string>>,
   brokerDefaults: Readonly<Record<string, string>> = {},
 ): TopicConfig {
-  const config = {} as Record<keyof TopicConfig, number | string>;
+  const config = {} as Record<keyof TopicConfig, TopicConfig[keyof TopicConfig]>;
   for (const [key, spec] of Object.entries(TOPIC_CONFIG_KEYS)) {
     const raw = overrides[key] ?? brokerDefaults[key] ?? spec.defaultValue;
-    config[spec.field] = spec.field === 'cleanupPolicy' ? raw : Number(raw);
+    config[spec.field] = spec.parse === undefined ? Number(raw) : spec.parse(raw);
   }
   return config as unknown as TopicConfig;
 }

@@ -28,6 +28,7 @@ const TOPIC_CONFIG_INFO: Readonly<Record<string, { type: number; documentation: 
   'cleanup.policy': { type: ConfigType.List, documentation: 'delete (retention), compact (keep the latest record per key) or both.' },
   'delete.retention.ms': { type: ConfigType.Long, documentation: 'How long compaction keeps tombstones.' },
   'max.message.bytes': { type: ConfigType.Int, documentation: 'The largest record batch the topic accepts.' },
+  'retention.groups': { type: ConfigType.List, documentation: 'Consumer groups whose committed offsets retention waits for (spool only).' },
 };
 
 export function topicConfigEntries(topic: Topic, brokerDefaults: Readonly<Record<string, string>>): ConfigEntry[] {

@@ -26,6 +26,10 @@ export class KafkaConnection implements KafkaSession {
   readonly #queue: Buffer[] = [];
   readonly #closeCallbacks: Array<() => void> = [];
   #busy = false;
+  /** When the request being handled was read (performance.now()), for its latency metric. */
+  #startedMs = 0;
+  /** A request is being handled and has not been counted in the metrics yet. */
+  #uncounted = false;
   #writeBlocked = false;
   #closed = false;
 
@@ -79,6 +83,10 @@ export class KafkaConnection implements KafkaSession {
   }
 
   #handle(frame: Buffer): void {
+    if (this.#ctx.broker.metrics !== null) {
+      this.#startedMs = performance.now();
+      this.#uncounted = true;
+    }
     let header: RequestHeader | null = null;
     try {
       header = readRequestHeader(frame.subarray(SIZE_BYTES));
@@ -116,14 +124,16 @@ export class KafkaConnection implements KafkaSession {
    */
   #refuse(header: RequestHeader, api: KafkaApi | undefined): void {
     if (header.apiKey === API_VERSIONS_KEY && api !== undefined) {
+      this.#count(api.schema.name, true);
       this.#write(encodeResponse(api.schema, 0, header.correlationId, unsupportedApiVersionsResponse(this.#apis)));
       return;
     }
     const what = api === undefined ? `unknown API key ${header.apiKey}` : `${api.schema.name} version ${header.apiVersion} (spool serves ${api.schema.validVersions})`;
-    this.#drop(new ProtocolError(`${what} from client "${header.clientId ?? ''}"`));
+    this.#drop(new ProtocolError(`${what} from client "${header.clientId ?? ''}"`), header);
   }
 
   #respond(api: KafkaApi, header: RequestHeader, response: object | typeof NO_RESPONSE): void {
+    this.#count(api.schema.name, hasTopLevelError(response));
     if (this.#closed || response === NO_RESPONSE) return;
     this.#write(encodeResponse(api.schema, header.apiVersion, header.correlationId, response));
   }
@@ -140,6 +150,7 @@ export class KafkaConnection implements KafkaSession {
 
   #drop(err: unknown, header: RequestHeader | null = null): void {
     if (this.#closed) return;
+    this.#count((header === null ? undefined : this.#apis.get(header.apiKey)?.schema.name) ?? 'unknown', true);
     const logger = this.#ctx.broker.logger;
     const where = `kafka connection ${this.id} (${this.clientHost}${this.clientId === '' ? '' : `, client "${this.clientId}"`})`;
     if (err instanceof ProtocolError) logger.warn(`${where} closed: ${err.message}`);
@@ -150,6 +161,13 @@ export class KafkaConnection implements KafkaSession {
     this.#socket.destroy();
   }
 
+  /** The request being handled, in the metrics (once, whichever way it ends). */
+  #count(request: string, failed: boolean): void {
+    if (!this.#uncounted) return;
+    this.#uncounted = false;
+    this.#ctx.broker.metrics?.request('kafka', request, this.#startedMs, failed);
+  }
+
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -157,4 +175,14 @@ export class KafkaConnection implements KafkaSession {
     this.#ctx.broker.parked.drop(this);
     for (const callback of this.#closeCallbacks.splice(0)) callback();
   }
+}
+
+/**
+ * A response whose top-level error code is set (most APIs have one; Produce and Fetch report
+ * theirs per partition, which metrics do not look into).
+ */
+function hasTopLevelError(response: object | typeof NO_RESPONSE): boolean {
+  if (response === NO_RESPONSE) return false;
+  const code = (response as { errorCode?: unknown }).errorCode;
+  return typeof code === 'number' && code !== 0;
 }

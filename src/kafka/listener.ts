@@ -29,6 +29,11 @@ export class KafkaListener {
     return this.#connections.size;
   }
 
+  /** Connections accepted since the listener opened. */
+  get acceptedCount(): number {
+    return this.#nextId - 1;
+  }
+
   /** Bind and start accepting; resolves to the bound address (HOST:PORT). */
   async listen(): Promise<string> {
     const { host, port } = this.#config;

@@ -17,6 +17,14 @@ export interface CommittedOffset {
   committedMs: number;
 }
 
+/** A committed offset with the group it belongs to. */
+export interface GroupCommittedOffset {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
 export class GroupStore {
   readonly #db: SqliteDatabase;
   readonly #groupSelectAll: Statement<[]>;
@@ -26,6 +34,9 @@ export class GroupStore {
   readonly #offsetUpsert: Statement<[string, string, number, number, number]>;
   readonly #offsetDeleteByTopic: Statement<[string]>;
   readonly #offsetDeleteByGroupTopicPartition: Statement<[string, string, number]>;
+  readonly #groupSelectByName: Statement<[string]>;
+  readonly #offsetSelectByGroupTopicPartition: Statement<[string, string, number]>;
+  readonly #offsetSelectAll: Statement<[]>;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -44,6 +55,24 @@ export class GroupStore {
     );
     this.#offsetDeleteByTopic = db.prepare('DELETE FROM group_offsets WHERE topic = ?');
     this.#offsetDeleteByGroupTopicPartition = db.prepare('DELETE FROM group_offsets WHERE group_name = ? AND topic = ? AND partition = ?');
+    this.#groupSelectByName = db.prepare('SELECT 1 FROM consumer_groups WHERE name = ?').pluck();
+    this.#offsetSelectByGroupTopicPartition = db.prepare('SELECT offset FROM group_offsets WHERE group_name = ? AND topic = ? AND partition = ?').pluck();
+    this.#offsetSelectAll = db.prepare('SELECT group_name AS "group", topic, partition, offset FROM group_offsets ORDER BY group_name, topic, partition');
+  }
+
+  groupExists(name: string): boolean {
+    return this.#groupSelectByName.get(name) !== undefined;
+  }
+
+  /** The group's committed offset on one partition; null when it has none there. */
+  committedOffset(group: string, topic: string, partition: number): number | null {
+    const offset = this.#offsetSelectByGroupTopicPartition.get(group, topic, partition) as number | undefined;
+    return offset ?? null;
+  }
+
+  /** Every committed offset of every group. */
+  allOffsets(): GroupCommittedOffset[] {
+    return this.#offsetSelectAll.all() as GroupCommittedOffset[];
   }
 
   groups(): GroupRow[] {

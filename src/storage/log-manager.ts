@@ -277,8 +277,8 @@ export class LogManager {
   }
 
   /** Start an fsync of every active segment with unsynced writes, off the event loop. */
-  flushAllInBackground(): void {
-    for (const topic of this.#topics.values()) for (const log of topic.partitions) log.flushInBackground();
+  flushAllInBackground(onSynced?: (ms: number) => void): void {
+    for (const topic of this.#topics.values()) for (const log of topic.partitions) log.flushInBackground(onSynced);
   }
 
   close(): void {

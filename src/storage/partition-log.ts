@@ -421,14 +421,14 @@ export class PartitionLog {
     });
   }
 
-  /** fsync the active segment if it has unsynced writes. */
-  flush(): void {
-    this.#active.flush();
+  /** fsync the active segment if it has unsynced writes; true when it had. */
+  flush(): boolean {
+    return this.#active.flush();
   }
 
   /** fsync the active segment on the thread pool (see Segment.flushInBackground). */
-  flushInBackground(): void {
-    this.#active.flushInBackground();
+  flushInBackground(onSynced?: (ms: number) => void): void {
+    this.#active.flushInBackground(onSynced);
   }
 
   close(): void {

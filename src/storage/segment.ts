@@ -105,16 +105,17 @@ export class Segment {
     this.#dirty = true;
   }
 
-  flush(): void {
+  /** fsync unsynced writes; true when there were any. */
+  flush(): boolean {
     if (this.#syncError !== null) throw this.#syncError;
-    if (this.#dirty && this.#fd !== null) {
-      try {
-        fdatasyncSync(this.#fd);
-      } catch (err) {
-        throw this.#failSync(err);
-      }
-      this.#dirty = false;
+    if (!this.#dirty || this.#fd === null) return false;
+    try {
+      fdatasyncSync(this.#fd);
+    } catch (err) {
+      throw this.#failSync(err);
     }
+    this.#dirty = false;
+    return true;
   }
 
   #failSync(err: unknown): StorageWriteError {
@@ -127,16 +128,19 @@ export class Segment {
 
   /**
    * fsync on the thread pool so the broker's event loop keeps serving (the interval policy).
-   * Writes made while it runs stay dirty and are covered by the next flush.
+   * Writes made while it runs stay dirty and are covered by the next flush. `onSynced` is told
+   * how long a successful fsync took.
    */
-  flushInBackground(): void {
+  flushInBackground(onSynced?: (ms: number) => void): void {
     if (!this.#dirty || this.#fd === null || this.#syncingFd !== null) return;
     const fd = this.#fd;
     this.#dirty = false;
     this.#syncingFd = fd;
+    const startMs = onSynced === undefined ? 0 : performance.now();
     fdatasync(fd, (err) => {
       this.#syncingFd = null;
       if (err) this.#failSync(err);
+      else onSynced?.(performance.now() - startMs);
       if (this.#closeAfterSync) {
         this.#closeAfterSync = false;
         closeSync(fd);

@@ -13,6 +13,7 @@ export const handleBrokerStatus = jsonHandler(noParams, (ctx): BrokerStatusRespo
   bytes: ctx.logs.totalBytes(),
   fsync: ctx.config.fsync,
   kafka: ctx.kafkaAddress,
+  metrics: ctx.metricsUrl,
 }));
 
 export const handleShutdown = jsonHandler(noParams, (ctx): ShutdownResponse => {

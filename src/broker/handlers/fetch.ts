@@ -27,7 +27,7 @@ export const handleFetch: Handler = (ctx, body, session) => {
 
 /** The response, counting what it serves (a read that was not sent is not traffic). */
 function answer(ctx: BrokerContext, topics: FetchTopicResult[]): Buffer[] {
-  for (const t of topics) for (const p of t.partitions) ctx.stats.served(t.topic, p.records);
+  for (const t of topics) for (const p of t.partitions) ctx.stats.served(t.topic, p.partition, p.records);
   return encodeFetchResponse(topics);
 }
 

@@ -10,7 +10,9 @@ import {
   type DescribeTopicsResponse,
   type TopicDescription,
 } from '../../protocol/messages/describe-topics.js';
-import type { LogManager, Topic } from '../../storage/log-manager.js';
+import type { Topic } from '../../storage/log-manager.js';
+import type { BrokerContext } from '../broker-context.js';
+import { retentionState } from '../retention-holds.js';
 import { alterTopic, createTopic, deleteTopic } from '../topic-operations.js';
 import { jsonHandler } from './handler.js';
 
@@ -40,10 +42,13 @@ export const handleDescribeTopics = jsonHandler(parseDescribeTopicsRequest, (ctx
     }
   }
   const topics = ctx.logs.topics().filter((t) => names === undefined || matchesAny(t.name, names));
-  return { topics: topics.map((t) => ({ ...describeTopic(ctx.logs, t), traffic: ctx.stats.get(t.name) })) };
+  return { topics: topics.map((t) => ({ ...describeTopic(ctx, t), traffic: ctx.stats.get(t.name) })) };
 });
 
-export function describeTopic(logs: LogManager, topic: Topic): Omit<TopicDescription, 'traffic'> {
+export function describeTopic(ctx: BrokerContext, topic: Topic): Omit<TopicDescription, 'traffic'> {
+  const logs = ctx.logs;
+  const nowMs = logs.now();
+  const groups = topic.config.retentionGroups;
   return {
     name: topic.name,
     configs: logs.effectiveConfigs(topic),
@@ -56,6 +61,7 @@ export function describeTopic(logs: LogManager, topic: Topic): Omit<TopicDescrip
       bytes: log.sizeBytes,
       firstTimestamp: log.firstTimestamp(),
       lastTimestamp: log.maxTimestamp < 0 ? null : log.maxTimestamp,
+      retention: retentionState(topic.config, log, groups.length === 0 ? [] : ctx.retentionHolds.of(topic.name, partition, groups), nowMs),
     })),
   };
 }

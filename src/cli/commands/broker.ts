@@ -8,6 +8,7 @@ import { createLogger } from '../../common/logger.js';
 import {
   DEFAULT_BROKER_CONFIG,
   DEFAULT_KAFKA_MAX_REQUEST_BYTES,
+  DEFAULT_METRICS_PORT,
   type BrokerConfig,
   type FsyncPolicy,
   type KafkaListenerConfig,
@@ -33,6 +34,7 @@ interface StartFlags {
   kafka?: string | true;
   kafkaAdvertise?: string;
   kafkaMaxRequestBytes: string;
+  metrics?: string | true;
 }
 
 const STOP_TIMEOUT_MS = 60_000;
@@ -56,7 +58,11 @@ export function registerBroker(program: Command, io: CliIo): void {
     .option('--kafka [address]', `also listen for Kafka clients on [HOST:]PORT (bare: ${DEFAULT_KAFKA_HOST}:${DEFAULT_KAFKA_PORT}; also SPOOL_KAFKA)`)
     .option('--kafka-advertise <address>', 'HOST:PORT that Kafka clients are told to connect to (default: the bound address)')
     .option('--kafka-max-request-bytes <n>', 'close a Kafka connection that sends a larger request', String(DEFAULT_KAFKA_MAX_REQUEST_BYTES))
-    .addHelpText('after', '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n')
+    .option('--metrics [address]', `serve Prometheus metrics at http://[HOST:]PORT/metrics (bare: ${DEFAULT_KAFKA_HOST}:${DEFAULT_METRICS_PORT}; also SPOOL_METRICS)`)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n  spool broker start --metrics          # Prometheus: http://127.0.0.1:9400/metrics\n',
+    )
     .action(async (flags: StartFlags, command: Command) => {
       const globals = globalOptions(command, io);
       const config = brokerConfig(globals, flags, io.env);
@@ -84,7 +90,16 @@ function brokerConfig(globals: GlobalOptions, flags: StartFlags, env: NodeJS.Pro
     defaultPartitions: parsePositiveInt(flags.defaultPartitions, '--default-partitions'),
     retentionCheckMs: parsePositiveInt(flags.retentionCheckMs, '--retention-check-ms'),
     kafka: kafkaListenerConfig(flags, env),
+    metrics: metricsAddress(flags, env),
   };
+}
+
+/** --metrics, else SPOOL_METRICS (so autostarted brokers serve them too); null when neither. */
+function metricsAddress(flags: StartFlags, env: NodeJS.ProcessEnv): { host: string; port: number } | null {
+  const fromEnv = env.SPOOL_METRICS;
+  const spec = flags.metrics ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
+  if (spec === undefined) return null;
+  return spec === true ? { host: DEFAULT_KAFKA_HOST, port: DEFAULT_METRICS_PORT } : parseHostPort(spec, flags.metrics === undefined ? 'SPOOL_METRICS' : '--metrics');
 }
 
 /** --kafka, else SPOOL_KAFKA (so autostarted brokers get the listener too); null when neither. */
@@ -103,7 +118,7 @@ function kafkaListenerConfig(flags: StartFlags, env: NodeJS.ProcessEnv): KafkaLi
   };
 }
 
-function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null): string[] {
+function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null, metrics: BrokerConfig['metrics']): string[] {
   return [
     '--fsync', flags.fsync,
     '--fsync-interval-ms', flags.fsyncIntervalMs,
@@ -113,6 +128,7 @@ function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null): strin
     '--kafka-max-request-bytes', flags.kafkaMaxRequestBytes,
     ...(kafka === null ? [] : ['--kafka', formatHostPort(kafka)]),
     ...(kafka?.advertised == null ? [] : ['--kafka-advertise', formatHostPort(kafka.advertised)]),
+    ...(metrics === null ? [] : ['--metrics', formatHostPort(metrics)]),
   ];
 }
 
@@ -123,7 +139,7 @@ async function startBackground(globals: GlobalOptions, config: BrokerConfig, fla
     return;
   }
   const result = await withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, async () => {
-    const launched = await launchBroker(globals, brokerArgs(flags, config.kafka));
+    const launched = await launchBroker(globals, brokerArgs(flags, config.kafka, config.metrics));
     // Running already, maybe on another socket than this start asked for: it says which.
     return launched.started ? launched : { ...launched, connection: await connectToOwner(globals.dataDir, launched.owner, config.socketPath, OWNER_WAIT_MS) };
   });
@@ -133,6 +149,7 @@ async function startBackground(globals: GlobalOptions, config: BrokerConfig, fla
   }
   io.stdout.write(`broker running (pid ${result.pid}, socket ${config.socketPath})\n`);
   if (result.kafka !== null) io.stdout.write(`kafka listener on ${result.kafka}\n`);
+  if (result.metrics !== null) io.stdout.write(`metrics on ${result.metrics}\n`);
 }
 
 async function sayAlreadyRunning(connection: Connection, io: CliIo): Promise<void> {
@@ -150,7 +167,7 @@ async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
   try {
     await runBroker(config, {
       logger: createLogger(io.stderr, io.env.SPOOL_DEBUG === '1' ? 'debug' : 'info'),
-      onReady: (kafka) => tell({ kind: 'ready', pid: process.pid, kafka }),
+      onReady: (kafka, metrics) => tell({ kind: 'ready', pid: process.pid, kafka, metrics }),
     });
   } catch (err) {
     if (err instanceof BrokerAlreadyRunningError) {
@@ -201,8 +218,8 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
   }
   const status = await new Admin(connection).brokerStatus().finally(() => connection.close());
   if (json) {
-    const { pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka } = status;
-    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka }) + '\n');
+    const { pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka, metrics } = status;
+    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka, metrics }) + '\n');
     return;
   }
   io.stdout.write(
@@ -214,6 +231,7 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
       `  data dir  ${status.dataDir}`,
       `  socket    ${status.socket}`,
       `  kafka     ${status.kafka ?? 'off (start with --kafka to serve Kafka clients)'}`,
+      `  metrics   ${status.metrics ?? 'off (start with --metrics to serve Prometheus)'}`,
       `  fsync     ${status.fsync}`,
       `  topics    ${status.topics}`,
       `  bytes     ${formatBytes(status.bytes)} (${status.bytes})`,

@@ -6,6 +6,7 @@ import type { TopicDescription } from '../../protocol/messages/describe-topics.j
 import { say, withAdmin } from '../admin-session.js';
 import { formatBytes, formatCount, formatTimestamp } from '../../term/human.js';
 import { renderTable } from '../../term/table.js';
+import { retentionHeldBy } from '../format/retention-held-by.js';
 import type { CliIo } from '../../term/io.js';
 import { collect, parseConfigs } from '../options/collect.js';
 import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
@@ -55,7 +56,7 @@ export function registerTopic(program: Command, io: CliIo): void {
       });
     });
 
-  subcommand(topic, 'describe', 'show configs and per-partition offsets, segments, bytes and timestamps')
+  subcommand(topic, 'describe', 'show configs and per-partition offsets, segments, bytes, timestamps and what holds retention')
     .argument('<name>', 'topic name')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  spool topic describe logs\n')
@@ -154,9 +155,12 @@ export function registerTopic(program: Command, io: CliIo): void {
     });
 }
 
+/** Configs whose values are names, never numbers (a group may be called 42). */
+const TEXT_CONFIGS = new Set(['cleanup.policy', 'retention.groups']);
+
 /** SPEC §4: numbers as numbers (configs travel as strings; cleanup.policy stays one). */
 function configsAsJson(configs: Record<string, string>): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, /^-?\d+$/.test(v) ? Number(v) : v]));
+  return Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, !TEXT_CONFIGS.has(k) && /^-?\d+$/.test(v) ? Number(v) : v]));
 }
 
 interface TopicSummary {
@@ -187,6 +191,7 @@ function renderDescription(t: TopicDescription): string {
     formatBytes(p.bytes),
     formatTimestamp(p.firstTimestamp),
     formatTimestamp(p.lastTimestamp),
+    retentionHeldBy(p.retention),
   ]);
   return (
     `topic ${t.name}: ${t.partitions.length} partition${t.partitions.length === 1 ? '' : 's'}\n\n` +
@@ -201,6 +206,7 @@ function renderDescription(t: TopicDescription): string {
         { header: 'BYTES', align: 'right' },
         { header: 'FIRST TIMESTAMP' },
         { header: 'LAST TIMESTAMP' },
+        { header: 'RETENTION HELD BY' },
       ],
       partitionRows,
     )

@@ -34,7 +34,7 @@ export const fetchApi = kafkaApi<FetchRequest, FetchResponse>(FETCH, (ctx, reque
   const wait = { owner: session, partitions, maxWaitMs: request.maxWaitMs, minBytes: request.minBytes };
   const read = () => readAll(ctx, request, topics, byId);
   const done = (responses: FetchableTopicResponse[]): FetchResponse => {
-    for (const r of responses) for (const p of r.partitions) if (Buffer.isBuffer(p.records)) ctx.broker.stats.served(r.topic, p.records);
+    for (const r of responses) for (const p of r.partitions) if (Buffer.isBuffer(p.records)) ctx.broker.stats.served(r.topic, p.partitionIndex, p.records);
     return { throttleTimeMs: 0, errorCode: ErrorCode.None, sessionId: 0, responses, nodeEndpoints: [] };
   };
   const result = readWhenReady(ctx.broker, wait, read);

@@ -1,7 +1,8 @@
 // BrokerStatus and Shutdown: the daemon's own state, and a request to stop it gracefully.
 //
 //   BrokerStatus Request  => {}
-//   BrokerStatus Response => { pid, uptimeMs, version, dataDir, socket, topics, bytes, fsync, kafka }
+//   BrokerStatus Response => { pid, uptimeMs, version, dataDir, socket, topics, bytes, fsync, kafka,
+//                              metrics }
 //   Shutdown Request      => {}      answered, then the broker stops as on SIGTERM
 //   Shutdown Response     => { pid }
 
@@ -16,6 +17,8 @@ export interface BrokerStatusResponse {
   fsync: string;
   /** The Kafka listener's address (HOST:PORT), null without one. */
   kafka: string | null;
+  /** The Prometheus endpoint's URL (http://HOST:PORT/metrics), null without one. */
+  metrics: string | null;
 }
 
 export interface ShutdownResponse {

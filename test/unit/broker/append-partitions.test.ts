@@ -13,6 +13,7 @@ import type { BrokerContext } from '../../../src/broker/broker-context.js';
 import { GroupCoordinator } from '../../../src/broker/group-coordinator.js';
 import { initProducerId } from '../../../src/broker/init-producer-id.js';
 import { ParkedFetches } from '../../../src/broker/parked-fetches.js';
+import { RetentionHolds } from '../../../src/broker/retention-holds.js';
 import { TopicStats } from '../../../src/broker/topic-stats.js';
 import { ErrorCode } from '../../../src/common/error-codes.js';
 import { SpoolError } from '../../../src/common/errors.js';
@@ -29,16 +30,19 @@ const PID = 7;
 
 function contextFor(logs: LogManager): BrokerContext {
   return {
-    config: { ...DEFAULT_BROKER_CONFIG, dataDir: logs.dataDir, socketPath: join(logs.dataDir, 'spool.sock'), kafka: null },
+    config: { ...DEFAULT_BROKER_CONFIG, dataDir: logs.dataDir, socketPath: join(logs.dataDir, 'spool.sock'), kafka: null, metrics: null },
     logs,
     parked: new ParkedFetches(),
     groups: new GroupCoordinator(new GroupStore(logs.db), { topics: () => [] }),
     stats: new TopicStats(),
+    retentionHolds: new RetentionHolds(new GroupStore(logs.db)),
     logger: createLogger(new PassThrough()),
     startedMs: Date.now(),
     memory: new MemoryPacer(),
     requestShutdown: () => {},
     kafkaAddress: null,
+    metrics: null,
+    metricsUrl: null,
   };
 }
 
