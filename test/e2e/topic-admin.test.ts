@@ -6,8 +6,8 @@ import { assertExit, assertOneErrorLine, stdoutLines } from '../helpers/spool-cl
 import { SpoolSandbox } from '../helpers/spool-sandbox.js';
 
 const DESCRIBE_KEYS = ['name', 'configs', 'defaults', 'partitions'];
-const PARTITION_KEYS = ['partition', 'logStartOffset', 'logEndOffset', 'segments', 'bytes', 'firstTimestamp', 'lastTimestamp'];
-const CONFIG_KEYS = ['retention.ms', 'retention.bytes', 'segment.bytes', 'segment.ms', 'cleanup.policy', 'delete.retention.ms', 'max.message.bytes'];
+const PARTITION_KEYS = ['partition', 'logStartOffset', 'logEndOffset', 'segments', 'bytes', 'firstTimestamp', 'lastTimestamp', 'retention'];
+const CONFIG_KEYS = ['retention.ms', 'retention.bytes', 'segment.bytes', 'segment.ms', 'cleanup.policy', 'delete.retention.ms', 'max.message.bytes', 'retention.groups'];
 
 interface PartitionJson {
   partition: number;

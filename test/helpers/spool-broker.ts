@@ -12,10 +12,13 @@ export interface BrokerHandle {
   dataDir: string;
   /** The Kafka listener's address (HOST:PORT) when started with --kafka. */
   kafka: string | null;
+  /** The metrics endpoint's URL when started with --metrics. */
+  metrics: string | null;
 }
 
 const BROKER_RUNNING = /^broker running \(pid (\d+), socket (.+)\)$/m;
 const KAFKA_LISTENER = /^kafka listener on (\S+)$/m;
+const METRICS_ENDPOINT = /^metrics on (\S+)$/m;
 const EXIT_WAIT_MS = 30_000;
 
 export function parseBrokerRunning(stdout: string): { pid: number; socket: string } | null {
@@ -29,7 +32,8 @@ export async function startBroker(dataDir: string, extraArgs: readonly string[] 
   if (result.code !== 0 || running === null) {
     throw new Error(`spool broker start failed (exit ${result.code}): ${result.stdout.toString()}${result.stderr}`);
   }
-  return { ...running, dataDir, kafka: KAFKA_LISTENER.exec(result.stdout.toString('utf8'))?.[1] ?? null };
+  const stdout = result.stdout.toString('utf8');
+  return { ...running, dataDir, kafka: KAFKA_LISTENER.exec(stdout)?.[1] ?? null, metrics: METRICS_ENDPOINT.exec(stdout)?.[1] ?? null };
 }
 
 /** `spool broker stop`; then, whatever it said, make sure the pid is gone (SIGKILL if needed). */
