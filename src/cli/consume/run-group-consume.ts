@@ -152,7 +152,7 @@ class MemberLoop {
     try {
       await this.#loop();
       await this.#writer.finish();
-      await this.#commit();
+      await this.#commitAtExit();
       await this.#membership.leave().catch(() => {});
     } finally {
       clearInterval(commitTimer);
@@ -264,6 +264,19 @@ class MemberLoop {
         if (!(err instanceof BrokerError && err.code === ErrorCode.IllegalGeneration)) throw err;
         await Promise.race([this.#membership.nextAnswer(), new Promise((resolve) => setTimeout(resolve, 200))]);
       }
+    }
+  }
+
+  /**
+   * The last commit, before leaving. Refused under an epoch another member's join has just moved
+   * past, it is retried under the new one, as for a release: dropped, the next owner would read
+   * again what this process wrote.
+   */
+  async #commitAtExit(): Promise<void> {
+    try {
+      await this.#commitReleased(this.#owned);
+    } catch (err) {
+      if (!(err instanceof BrokerError && err.code === ErrorCode.UnknownMemberId)) throw err;
     }
   }
 
