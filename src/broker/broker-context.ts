@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group-coordinator.js';
+import type { GroupDirectory } from './group-directory.js';
 import type { MemoryPacer } from '../common/memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
 import type { TopicStats } from './topic-stats.js';
@@ -13,6 +14,8 @@ export interface BrokerContext {
   readonly logs: LogManager;
   readonly parked: ParkedFetches;
   readonly groups: GroupCoordinator;
+  /** Every group name and who drives it: spool's coordinator or Kafka's classic one. */
+  readonly groupDirectory: GroupDirectory;
   readonly stats: TopicStats;
   readonly logger: Logger;
   readonly startedMs: number;

@@ -17,6 +17,7 @@ import { createDispatch } from './dispatch.js';
 import { acquireLock } from './lock-file.js';
 import { GroupStore } from '../storage/group-store.js';
 import { GroupCoordinator } from './group-coordinator.js';
+import { GroupDirectory } from './group-directory.js';
 import { MemoryPacer } from '../common/memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { RetentionCleaner } from './retention-cleaner.js';
@@ -67,7 +68,8 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
 async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: (kafkaAddress: string | null) => void): Promise<void> {
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const groups = new GroupCoordinator(new GroupStore(logs.db), {
+  const groupDirectory = new GroupDirectory(new GroupStore(logs.db));
+  const groups = new GroupCoordinator(groupDirectory, {
     topics: () => logs.topics().map((t) => ({ name: t.name, partitions: t.partitions.length })),
   });
   groups.onRebalance = (group, reason) => logger.info(`group ${group.name} generation ${group.generation}: ${reason}`);
@@ -76,6 +78,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs,
     parked: new ParkedFetches(),
     groups,
+    groupDirectory,
     stats: new TopicStats(),
     logger,
     startedMs: Date.now(),

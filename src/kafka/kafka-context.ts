@@ -1,6 +1,7 @@
 // What the Kafka listener's handlers use: the broker core (the same logs, parked fetches,
 // groups and configs as the Unix socket's handlers) and the identity spool shows Kafka clients.
 import type { BrokerContext } from '../broker/broker-context.js';
+import type { ClassicGroupCoordinator } from './groups/classic-group-coordinator.js';
 import type { HostPort } from './listen-address.js';
 
 /** spool is a cluster of one: node 0 leads every partition. */
@@ -11,6 +12,8 @@ export interface KafkaContext {
   readonly clusterId: string;
   /** Where clients are told to connect (metadata, FindCoordinator). */
   readonly advertised: HostPort;
+  /** Kafka's classic consumer groups (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, commits). */
+  readonly groups: ClassicGroupCoordinator;
 }
 
 /** The connection a request came in on, as Kafka handlers see it. */

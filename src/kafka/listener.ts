@@ -8,6 +8,7 @@ import type { KafkaListenerConfig } from '../broker/broker-config.js';
 import { KafkaConnection } from './kafka-connection.js';
 import type { KafkaContext } from './kafka-context.js';
 import { createKafkaApis } from './kafka-apis.js';
+import { ClassicGroupCoordinator } from './groups/classic-group-coordinator.js';
 import { formatHostPort, type HostPort } from './listen-address.js';
 
 export class KafkaListener {
@@ -42,10 +43,12 @@ export class KafkaListener {
       throw new SpoolError(`cannot listen for Kafka clients on ${formatHostPort({ host, port })}: ${errorMessage(err)}`, { cause: err });
     });
     const bound: HostPort = { host, port: (this.#server.address() as AddressInfo).port };
+    const logs = this.#broker.logs;
     this.#ctx = {
       broker: this.#broker,
-      clusterId: this.#broker.logs.clusterId,
+      clusterId: logs.clusterId,
       advertised: this.#config.advertised ?? bound,
+      groups: new ClassicGroupCoordinator(this.#broker.groupDirectory, { partitionCount: (topic) => logs.topic(topic)?.partitions.length ?? 0 }, this.#broker.logger),
     };
     return formatHostPort(bound);
   }
@@ -65,6 +68,7 @@ export class KafkaListener {
     return new Promise((resolve) => {
       this.#server.close(() => resolve());
       for (const connection of this.#connections) connection.close();
+      this.#ctx?.groups.close();
     });
   }
 }
