@@ -5,6 +5,7 @@ import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import type { GroupDirectory } from './group-directory.js';
+import type { ListenerStats } from './listener-stats.js';
 import type { MemoryPacer } from '../common/memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
 import type { TopicStats } from './topic-stats.js';
@@ -17,6 +18,8 @@ export interface BrokerContext {
   /** Every group name and who drives it: spool's coordinator or Kafka's classic one. */
   readonly groupDirectory: GroupDirectory;
   readonly stats: TopicStats;
+  /** Connections and requests of the Unix socket and the Kafka listener. */
+  readonly listeners: ListenerStats;
   readonly logger: Logger;
   readonly startedMs: number;
   /** Told about large short-lived buffers (socket reads, fetch reads). */

@@ -22,6 +22,7 @@ import { MemoryPacer } from '../common/memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { RetentionCleaner } from './retention-cleaner.js';
 import { TopicStats } from './topic-stats.js';
+import { newListenerStats } from './listener-stats.js';
 import { BrokerServer } from './server.js';
 
 const INDEX_FLUSH_MS = 1000;
@@ -80,6 +81,7 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     groups,
     groupDirectory,
     stats: new TopicStats(),
+    listeners: newListenerStats(),
     logger,
     startedMs: Date.now(),
     memory: new MemoryPacer(),
@@ -149,8 +151,9 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
  */
 async function openKafkaListener(ctx: BrokerContext, config: KafkaListenerConfig, undo: () => Promise<void>): Promise<KafkaListener> {
   const { KafkaListener } = await import('../kafka/listener.js');
-  const listener = new KafkaListener(ctx, config);
+  let listener: KafkaListener;
   try {
+    listener = new KafkaListener(ctx, config);
     ctx.kafkaAddress = await listener.listen();
   } catch (err) {
     await undo();

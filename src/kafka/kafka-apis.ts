@@ -13,6 +13,8 @@ import { fetchApi } from './handlers/fetch.js';
 import { incrementalAlterConfigsApi } from './handlers/incremental-alter-configs.js';
 import { listOffsetsApi } from './handlers/list-offsets.js';
 import { metadataApi } from './handlers/metadata.js';
+import { saslAuthenticateApi } from './handlers/sasl-authenticate.js';
+import { saslHandshakeApi } from './handlers/sasl-handshake.js';
 import { deleteGroupsApi } from './handlers/delete-groups.js';
 import { describeGroupsApi } from './handlers/describe-groups.js';
 import { findCoordinatorApi } from './handlers/find-coordinator.js';
@@ -53,6 +55,8 @@ export function createKafkaApis(): ReadonlyMap<number, KafkaApi> {
     describeGroupsApi,
     listGroupsApi,
     deleteGroupsApi,
+    saslHandshakeApi,
+    saslAuthenticateApi,
   ];
   for (const api of all) apis.set(api.schema.apiKey, api);
   return apis;
