@@ -219,7 +219,9 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
   const status = await new Admin(connection).brokerStatus().finally(() => connection.close());
   if (json) {
     const { pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka } = status;
-    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka }) + '\n');
+    const { kafkaSecurity, socketConnections, socketRequests, kafkaConnections, kafkaRequests } = status;
+    const counts = { kafkaSecurity, socketConnections, socketRequests, kafkaConnections, kafkaRequests };
+    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka, ...counts }) + '\n');
     return;
   }
   io.stdout.write(
@@ -230,7 +232,8 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
       `  version   ${status.version}`,
       `  data dir  ${status.dataDir}`,
       `  socket    ${status.socket}`,
-      `  kafka     ${status.kafka ?? 'off (start with --kafka to serve Kafka clients)'}`,
+      `  kafka     ${status.kafka === null ? 'off (start with --kafka to serve Kafka clients)' : `${status.kafka} (${status.kafkaSecurity})`}`,
+      `  clients   socket ${status.socketConnections} connected, ${status.socketRequests} requests; kafka ${status.kafkaConnections} connected, ${status.kafkaRequests} requests`,
       `  fsync     ${status.fsync}`,
       `  topics    ${status.topics}`,
       `  bytes     ${formatBytes(status.bytes)} (${status.bytes})`,

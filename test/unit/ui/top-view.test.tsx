@@ -13,7 +13,7 @@ const PALETTE = makePalette(new Chalk({ level: 0 }));
 const SNAPSHOT: TopSnapshot = {
   timestampMs: Date.now(),
   intervalMs: 1000,
-  broker: { pid: 4242, uptimeMs: 3_723_000, version: '0.1.0', topics: 2, bytes: 3 * 1024 * 1024 },
+  broker: { pid: 4242, uptimeMs: 3_723_000, version: '0.1.0', topics: 2, bytes: 3 * 1024 * 1024, socketConnections: 1, socketRequests: 7, kafkaConnections: 2, kafkaRequests: 40 },
   topics: [
     {
       name: 'logs',
