@@ -156,7 +156,9 @@ function compileField(
       element: null,
       minBytes: nullable ? 1 : struct.minBytes,
       makeDefault: () => (nullable || explicitNull ? null : structDefault(struct)),
-      isDefault: (v) => (v === null || v === undefined ? nullable || explicitNull : structIsDefault(struct, v)),
+      // A struct left out (undefined) is its default, as Kafka leaves a tagged struct at its
+      // defaults off the wire; null is one only where the field may be null.
+      isDefault: (v) => (v === undefined ? true : v === null ? nullable || explicitNull : structIsDefault(struct, v)),
     };
   }
   const inner = type.arrayOf;
