@@ -58,15 +58,28 @@ class RawClient {
     for (const part of encodeRequest(schema, version, this.#correlation++, 'raw-e2e', body)) this.#socket.write(part);
   }
 
+  /** A size-prefixed token outside Kafka's framing (SASL after a v0 handshake). */
+  sendRaw(token: Buffer): void {
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(token.length);
+    this.#socket.write(Buffer.concat([size, token]));
+  }
+
   /** The next response, or null if the broker closed the connection first. */
   async response<T extends object>(schema: ApiSchema, version: number): Promise<T | null> {
+    const frame = await this.frame();
+    return frame === null ? null : decodeResponse<T>(schema, version, frame).body;
+  }
+
+  /** The next size-prefixed frame, without its size; null if the connection closed first. */
+  async frame(): Promise<Buffer | null> {
     for (;;) {
       if (this.#buffer.length >= 4) {
         const size = this.#buffer.readInt32BE(0);
         if (this.#buffer.length >= 4 + size) {
           const frame = this.#buffer.subarray(4, 4 + size);
           this.#buffer = this.#buffer.subarray(4 + size);
-          return decodeResponse<T>(schema, version, frame).body;
+          return frame;
         }
       }
       if (this.closed) return null;
@@ -193,6 +206,21 @@ describe('e2e > kafka > SASL and TLS', () => {
     good.send(METADATA, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
     assert.notEqual(await good.response(METADATA, 12), null, 'Metadata is served after the login');
     good.destroy();
+
+    // A version 0 handshake: the token follows unframed and is answered unframed.
+    const legacy = await RawClient.open(bootstrap);
+    legacy.send(SASL_HANDSHAKE, 0, { mechanism: 'PLAIN' });
+    assert.equal((await legacy.response<SaslHandshakeResponse>(SASL_HANDSHAKE, 0))?.errorCode, 0);
+    legacy.sendRaw(Buffer.from(`\0alice\0${PASSWORD}`));
+    assert.deepEqual(await legacy.frame(), Buffer.alloc(0), 'an empty token: PLAIN has nothing more to say');
+    legacy.send(METADATA, 12, { topics: null, allowAutoTopicCreation: false, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+    assert.notEqual(await legacy.response(METADATA, 12), null, 'served after an unframed login');
+    legacy.destroy();
+    const legacyWrong = await RawClient.open(bootstrap);
+    legacyWrong.send(SASL_HANDSHAKE, 0, { mechanism: 'PLAIN' });
+    await legacyWrong.response(SASL_HANDSHAKE, 0);
+    legacyWrong.sendRaw(Buffer.from(`\0alice\0${WRONG}`));
+    assert.equal(await legacyWrong.frame(), null, 'a wrong unframed login is closed without an answer');
   });
 
   test('broker.log names users and refusals but never a password', async () => {

@@ -1,6 +1,7 @@
 // FindCoordinator: spool is a cluster of one, so node 0 at the advertised address coordinates
 // every group; v4+ asks about several keys at once. Transactions are not offered (SPEC §8), so a
-// transactional id is answered with an error that says so.
+// transactional id gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as InitProducerId gives it: an
+// error clients treat as fatal at once rather than retry, with a message that says why.
 import { ErrorCode } from '../../common/error-codes.js';
 import { NODE_ID, type KafkaContext } from '../kafka-context.js';
 import { kafkaApi } from '../kafka-handler.js';
@@ -26,6 +27,8 @@ function coordinator(ctx: KafkaContext, key: string, keyType: number): FindCoord
   if (keyType === CoordinatorKeyType.Group) {
     return { key, nodeId: NODE_ID, host: ctx.advertised.host, port: ctx.advertised.port, errorCode: ErrorCode.None, errorMessage: null };
   }
-  const errorMessage = keyType === CoordinatorKeyType.Transaction ? NO_TRANSACTIONS : `spool has no coordinator for key type ${keyType} (only consumer groups)`;
-  return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.InvalidRequest, errorMessage };
+  if (keyType === CoordinatorKeyType.Transaction) {
+    return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.TransactionalIdAuthorizationFailed, errorMessage: NO_TRANSACTIONS };
+  }
+  return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.InvalidRequest, errorMessage: `spool has no coordinator for key type ${keyType} (only consumer groups)` };
 }
