@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { printTable, scratchDir, settleDisk } from './bench-kit.js';
 import { benchCleanerImpact, benchCompaction } from './compaction.js';
 import { benchGroups } from './groups.js';
+import { benchKafkaGroups } from './kafka-groups.js';
 import { benchLatency } from './latency.js';
 import { benchSeek } from './seek.js';
 import { benchTailTty } from './tail-tty.js';
@@ -12,6 +13,7 @@ const scratch = scratchDir();
 try {
   printTable('Throughput (whole commands, median of 3)', await benchThroughput(scratch));
   printTable('Consumer groups', await benchGroups(scratch));
+  printTable('Kafka consumer groups (through --kafka)', await benchKafkaGroups(scratch));
   settleDisk();
   printTable('End-to-end latency: produce --linger-ms 0 at 10,000 records/s into a following tail', await benchLatency());
   settleDisk();
