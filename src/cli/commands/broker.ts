@@ -63,7 +63,7 @@ export function registerBroker(program: Command, io: CliIo): void {
     .option('--kafka-tls-cert <file>', 'serve Kafka clients over TLS with this PEM certificate (chain)')
     .option('--kafka-tls-key <file>', 'the PEM private key of --kafka-tls-cert')
     .option('--kafka-insecure', 'allow a Kafka listener on a non-loopback address without --kafka-sasl')
-    .addHelpText('after', '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n')
+    .addHelpText('after', '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n  spool broker start --kafka 0.0.0.0:9093 --kafka-sasl --kafka-tls-cert broker.pem --kafka-tls-key broker.key\n')
     .action(async (flags: StartFlags, command: Command) => {
       const globals = globalOptions(command, io);
       const config = brokerConfig(globals, flags, io.env);
