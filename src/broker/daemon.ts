@@ -14,7 +14,7 @@ import type { BrokerConfig, KafkaListenerConfig } from './broker-config.js';
 import type { KafkaListener } from '../kafka/listener.js';
 import type { BrokerContext } from './broker-context.js';
 import { createDispatch } from './dispatch.js';
-import { acquireLock } from './lock-file.js';
+import { acquireLock, type LockOwner } from './lock-file.js';
 import { GroupStore } from '../storage/group-store.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { GroupDirectory } from './group-directory.js';
@@ -29,11 +29,11 @@ const INDEX_FLUSH_MS = 1000;
 
 /** Thrown when another live broker holds the data directory; `broker start` treats it as success. */
 export class BrokerAlreadyRunningError extends SpoolError {
-  readonly ownerPid: number;
+  readonly owner: LockOwner;
 
-  constructor(dataDir: string, ownerPid: number) {
-    super(`a broker is already running for ${dataDir} (pid ${ownerPid})`);
-    this.ownerPid = ownerPid;
+  constructor(dataDir: string, owner: LockOwner) {
+    super(`a broker is already running for ${dataDir} (pid ${owner.pid}${owner.socket === null ? '' : `, socket ${owner.socket}`})`);
+    this.owner = owner;
   }
 }
 
@@ -47,8 +47,8 @@ export interface RunBrokerOptions {
 export async function runBroker(config: BrokerConfig, options: RunBrokerOptions): Promise<void> {
   const { logger } = options;
   ensureDataDir(config.dataDir);
-  const lock = acquireLock(config.dataDir);
-  if (!lock.acquired) throw new BrokerAlreadyRunningError(config.dataDir, lock.ownerPid);
+  const lock = acquireLock(config.dataDir, config.socketPath);
+  if (!lock.acquired) throw new BrokerAlreadyRunningError(config.dataDir, lock.owner);
   try {
     await clearStaleSocket(config.socketPath);
     const { logs, recovered } = LogManager.open({
@@ -56,6 +56,7 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
       brokerDefaults: { 'max.message.bytes': String(config.maxMessageBytes) },
       durableMetadata: config.fsync === 'always',
       bufferIndexRows: true,
+      warn: (message) => logger.warn(message),
     });
     for (const line of recovered) {
       for (const problem of line.problems) logger.warn(`recovered ${line.topic}/${line.partition}: ${problem}`);

@@ -6,6 +6,7 @@ import { handleFetch } from './handlers/fetch.js';
 import { handleDeleteGroups, handleDescribeGroups, handleListGroups, handleResetGroupOffsets } from './handlers/group-admin.js';
 import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleOffsetCommit, handleOffsetFetch } from './handlers/groups.js';
 import type { Handler } from './handlers/handler.js';
+import { handleInitProducerId } from './handlers/init-producer-id.js';
 import { handleListOffsets } from './handlers/list-offsets.js';
 import { handleMetadata } from './handlers/metadata.js';
 import { handleProduce } from './handlers/produce.js';
@@ -24,6 +25,7 @@ export function createDispatch(extra: ReadonlyMap<number, Handler> = new Map()):
     [ApiKey.BrokerStatus, handleBrokerStatus],
     [ApiKey.Shutdown, handleShutdown],
     [ApiKey.DeleteRecords, handleDeleteRecords],
+    [ApiKey.InitProducerId, handleInitProducerId],
     [ApiKey.JoinGroup, handleJoinGroup],
     [ApiKey.Heartbeat, handleHeartbeat],
     [ApiKey.LeaveGroup, handleLeaveGroup],

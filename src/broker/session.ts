@@ -2,7 +2,9 @@
 // and writes responses as they are ready (a parked fetch may answer after later requests).
 // Backpressure: while the socket's write buffer is full, reading from it pauses, so a client
 // that does not read its responses cannot make the broker queue without bound. A malformed,
-// oversized or truncated frame closes this connection only.
+// oversized or truncated frame closes this connection only. A graceful stop reads no further
+// request but lets the answers already written reach the client, so a producer knows exactly
+// which of its batches were stored.
 import type { Socket } from 'node:net';
 import { ErrorCode } from '../common/error-codes.js';
 import { ProtocolError, SpoolError } from '../common/errors.js';
@@ -10,6 +12,9 @@ import { apiKeyName } from '../protocol/api-keys.js';
 import { FrameDecoder, decodeRequestFrame, encodeResponseHeader } from '../protocol/frame.js';
 import type { BrokerContext, SessionInfo } from './broker-context.js';
 import type { Handler, ResponseBody } from './handlers/handler.js';
+
+/** How long a closing connection may take to flush its answers before it is cut. */
+const CLOSE_GRACE_MS = 2000;
 
 export class Session implements SessionInfo {
   readonly id: number;
@@ -19,6 +24,7 @@ export class Session implements SessionInfo {
   readonly #decoder = new FrameDecoder({ reuseScratch: true });
   readonly #closeCallbacks: Array<() => void> = [];
   #closed = false;
+  #closing = false;
 
   constructor(id: number, socket: Socket, ctx: BrokerContext, dispatch: ReadonlyMap<number, Handler>) {
     this.id = id;
@@ -37,11 +43,16 @@ export class Session implements SessionInfo {
     else this.#closeCallbacks.push(callback);
   }
 
+  /** Stop reading requests, flush the answers written so far, then close. */
   close(): void {
-    this.#socket.destroy();
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#socket.end();
+    setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   #onData(chunk: Buffer): void {
+    if (this.#closing) return;
     this.#ctx.memory.account(chunk.length);
     let frames: Buffer[];
     try {
@@ -51,7 +62,7 @@ export class Session implements SessionInfo {
       return;
     }
     for (const frame of frames) {
-      if (this.#closed) return;
+      if (this.#closed || this.#closing) return;
       this.#handle(frame);
     }
   }
@@ -99,7 +110,7 @@ export class Session implements SessionInfo {
   }
 
   #respond(apiKey: number, requestId: number, errorCode: number, body: ResponseBody): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#socket.writableEnded) return;
     let size = 0;
     for (const part of body) size += part.length;
     const socket = this.#socket;

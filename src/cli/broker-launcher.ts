@@ -1,26 +1,29 @@
 // Starting the broker in the background (`spool broker start`, and autostart from any client
 // command): spawn `spool broker start --foreground` detached, its output appended to broker.log,
-// and wait for it to say over an IPC channel that its socket accepts connections.
+// and wait for it to say over an IPC channel that its socket accepts connections. A broker that
+// already holds the data directory is the answer instead, whatever socket was asked for; a
+// daemon that exits first is reported at once with the last line it logged.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ensureDir } from '../common/ensure-dir.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { liveLockOwner, type LockOwner } from '../broker/lock-file.js';
 import { SpoolError, errorMessage } from '../common/errors.js';
 import type { Locations } from '../common/paths.js';
 import { BROKER_LOG_FILE } from '../storage/file-names.js';
 
 /** What the foreground broker sends its launcher over IPC. */
-export type LauncherMessage = { kind: 'ready'; pid: number; kafka: string | null } | { kind: 'already-running'; pid: number };
+export type LauncherMessage =
+  | { kind: 'ready'; pid: number; kafka: string | null }
+  | { kind: 'already-running'; pid: number; socket: string | null };
 
-export interface LaunchResult {
-  pid: number;
-  alreadyRunning: boolean;
-  /** The Kafka listener's bound address, when the broker has one. */
-  kafka: string | null;
-}
+/** `kafka`: the Kafka listener's bound address, when the started broker has one. */
+export type LaunchResult = { started: true; pid: number; kafka: string | null } | { started: false; owner: LockOwner };
 
 const START_TIMEOUT_MS = 30_000;
+/** The reason a daemon gives is its last log line; a longer tail than that is never needed. */
+const LOG_TAIL_BYTES = 4096;
 const LAUNCHER = fileURLToPath(new URL('../../../bin/spool.js', import.meta.url));
 
 export async function launchBroker(locations: Locations, brokerArgs: readonly string[] = []): Promise<LaunchResult> {
@@ -29,8 +32,12 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
   } catch (err) {
     throw new SpoolError(`cannot create data directory ${locations.dataDir}: ${errorMessage(err)}`);
   }
+  const running = liveLockOwner(locations.dataDir);
+  if (running !== null) return { started: false, owner: running };
   const logPath = join(locations.dataDir, BROKER_LOG_FILE);
   const logFd = openSync(logPath, 'a', 0o600);
+  // Where this daemon's own lines start: an earlier broker's last words are not its reason.
+  const logStart = fstatSync(logFd).size;
   const args = [LAUNCHER, 'broker', 'start', '--foreground', '--data-dir', locations.dataDir, '--socket', locations.socketPath, ...brokerArgs];
   // --expose-gc: the broker paces young-generation collections (broker/memory-pacer.ts).
   const child = spawn(process.execPath, ['--expose-gc', ...args], {
@@ -46,11 +53,22 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
       const timer = setTimeout(() => reject(new SpoolError(`the broker did not start within ${START_TIMEOUT_MS / 1000} s; see ${logPath}`)), START_TIMEOUT_MS);
       child.once('message', (message: LauncherMessage) => {
         clearTimeout(timer);
-        resolve({ pid: message.pid, alreadyRunning: message.kind === 'already-running', kafka: message.kind === 'ready' ? message.kafka : null });
+        resolve(
+          message.kind === 'ready'
+            ? { started: true, pid: message.pid, kafka: message.kafka }
+            : { started: false, owner: { pid: message.pid, socket: message.socket } },
+        );
       });
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new SpoolError(`the broker exited (code ${code}) before it was ready: ${lastLogLine(logPath)}`));
+        // It lost the lock to a broker another command started meanwhile: that one is the answer.
+        const owner = liveLockOwner(locations.dataDir);
+        if (owner !== null && owner.pid !== child.pid) {
+          resolve({ started: false, owner });
+          return;
+        }
+        const how = code !== null ? `code ${code}` : `signal ${signal}`;
+        reject(new SpoolError(`the broker exited (${how}) before it accepted connections: ${lastLogLine(logPath, logStart)}`));
       });
       child.once('error', (err) => {
         clearTimeout(timer);
@@ -64,10 +82,21 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
   }
 }
 
-function lastLogLine(path: string): string {
+/** The last line written to the log from byte `start` on, without the logger's time and level. */
+function lastLogLine(path: string, start: number): string {
   try {
-    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-    return (lines[lines.length - 1] ?? '').replace(/^\S+ \w+\s+/, '') || `see ${path}`;
+    const fd = openSync(path, 'r');
+    try {
+      const end = fstatSync(fd).size;
+      const from = Math.max(start, end - LOG_TAIL_BYTES);
+      const buffer = Buffer.alloc(end - from);
+      readSync(fd, buffer, 0, buffer.length, from);
+      const lines = buffer.toString('utf8').trimEnd().split('\n');
+      const last = (lines[lines.length - 1] ?? '').replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z (?:DEBUG|INFO|WARN|ERROR) +/, '').replace(/^spool: /, '');
+      return last === '' ? `it logged nothing; see ${path}` : last;
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return `see ${path}`;
   }

@@ -1,7 +1,8 @@
-// A reading command's way to the broker, kept across a broker restart. `consume` and `tail` that
-// lose their connection (the broker was stopped, restarted or killed) wait for a broker to listen
-// on the socket again and go on from where they were, as `tail -F` waits for a file to come
-// back. They do not start one themselves: a broker stopped on purpose stays stopped.
+// A command's way to the broker, kept across a broker restart. `consume` and `tail` that lose
+// their connection (the broker was stopped, restarted or killed) wait for a broker to listen on
+// the socket again and go on from where they were, as `tail -F` waits for a file to come back;
+// `produce` waits as long as --reconnect-timeout-ms and sends its unacknowledged batches again.
+// They do not start one themselves: a broker stopped on purpose stays stopped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin } from '../client/admin.js';
 import type { Connection } from '../client/connection.js';

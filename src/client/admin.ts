@@ -6,6 +6,7 @@ import type { CreateTopicsRequest, CreateTopicsResponse } from '../protocol/mess
 import type { DescribeTopicsResponse, TopicDescription } from '../protocol/messages/describe-topics.js';
 import type { ListOffsetsRequest, ListOffsetsResponse, PartitionOffsets } from '../protocol/messages/list-offsets.js';
 import type { MetadataRequest, MetadataResponse } from '../protocol/messages/metadata.js';
+import type { InitProducerIdRequest, InitProducerIdResponse } from '../protocol/messages/init-producer-id.js';
 import type { DeleteRecordsRequest, DeleteRecordsResponse, DeleteRecordsResult } from '../protocol/messages/delete-records.js';
 import type {
   GroupDescription,
@@ -51,6 +52,11 @@ export class Admin {
 
   async listOffsets(request: ListOffsetsRequest): Promise<PartitionOffsets[]> {
     return (await this.#connection.requestJson<ListOffsetsResponse>(ApiKey.ListOffsets, request)).partitions;
+  }
+
+  /** An idempotent producer's id and epoch; -1/-1 for a new producer. */
+  initProducerId(request: InitProducerIdRequest): Promise<InitProducerIdResponse> {
+    return this.#connection.requestJson(ApiKey.InitProducerId, request);
   }
 
   brokerStatus(): Promise<BrokerStatusResponse> {

@@ -1,13 +1,23 @@
 // Producer: the client half of the hot path. Records are framed straight into one BatchBuilder
 // per partition; a batch goes out when it is full (about 1 MiB) or its linger time is up, one
-// Produce request per batch, with at most `maxInFlight` requests unanswered. Keyed records go to
-// murmur2(key) % partitions as in Kafka; unkeyed ones stick to one partition per batch, then move on.
-import { BrokerError } from '../common/errors.js';
+// Produce request per batch, with at most `maxInFlight` batches unacknowledged. Keyed records go
+// to murmur2(key) % partitions as in Kafka; unkeyed ones stick to one partition per batch, then
+// move on.
+//
+// Idempotent (with `producer`, from InitProducerId): every batch carries the producer id, epoch
+// and its partition's next sequence, so the broker stores it once however often it is sent.
+// Unacknowledged batches are kept (the in-flight window, nothing more); when the connection
+// drops, `reconnect` brings a new one and they are all sent again, in order, with the same bytes:
+// the broker answers those it had stored with their original offsets. After a failed batch no
+// new batch is sent, and the broker refuses the partition's later ones, so what is stored of each
+// partition is exactly the records acknowledged, a prefix of its input.
+import { BrokerError, BrokerUnavailableError } from '../common/errors.js';
 import { ErrorCode } from '../common/error-codes.js';
 import { ApiKey } from '../protocol/api-keys.js';
 import { decodeProduceResponse, encodeProduceRequest } from '../protocol/messages/produce.js';
-import { BatchBuilder } from '../records/batch-builder.js';
+import { BatchBuilder, type BatchProducer } from '../records/batch-builder.js';
 import { partitionForKey } from '../records/murmur2.js';
+import { NO_SEQUENCE, incrementSequence } from '../records/producer-sequence.js';
 import { Compression } from '../records/record-batch.js';
 import type { Connection } from './connection.js';
 
@@ -22,34 +32,53 @@ export interface ProducerOptions {
   compression?: Compression;
   /** Called for each acknowledged batch, in send order per partition. */
   onAck?: (partition: number, baseOffset: number, count: number) => void;
+  /** Idempotence: the id and epoch from InitProducerId. Without it batches carry none. */
+  producer?: BatchProducer;
+  /**
+   * A new connection after `lost` ended the current one; rejects when there will be none.
+   * Used only with `producer` (resending without sequences could store a batch twice).
+   */
+  reconnect?: (lost: BrokerUnavailableError) => Promise<Connection>;
 }
 
-/** A failed batch: which record (by send sequence) it began with, and why. */
+/** A failed batch: which record (by send order, from 0) it began with, and why. */
 export class ProduceFailure extends BrokerError {
-  readonly firstSequence: number;
+  readonly firstRecord: number;
 
-  constructor(code: ErrorCode, message: string, firstSequence: number) {
+  constructor(code: ErrorCode, message: string, firstRecord: number) {
     super(code, message);
-    this.firstSequence = firstSequence;
+    this.firstRecord = firstRecord;
   }
 }
 
+/** A batch sent and not yet acknowledged. */
+interface PendingBatch {
+  partition: number;
+  records: Buffer;
+  count: number;
+  firstRecord: number;
+  /** The connection it was last sent on; null while it waits for a reconnection. */
+  sentOn: Connection | null;
+}
+
 export class Producer {
-  readonly #connection: Connection;
+  #connection: Connection;
   readonly #options: ProducerOptions;
   readonly #builders: BatchBuilder[] = [];
-  /** Send sequence of each open batch's first record, per partition. */
-  readonly #firstSequence: number[] = [];
-  #sequence = 0;
+  /** Send order of each open batch's first record, per partition. */
+  readonly #firstRecord: number[] = [];
+  /** Sequence of the next batch, per partition (idempotent only). */
+  readonly #nextSequence: number[] = [];
+  /** Sent and not acknowledged, in send order: at most the in-flight window. */
+  readonly #pending: PendingBatch[] = [];
+  #recordsAppended = 0;
   #sticky: number;
   #lingerTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  #inFlight = 0;
+  #reconnecting = false;
   #windowWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
   #failure: ProduceFailure | null = null;
   #acknowledged = 0;
-  /** What was acknowledged when the first failure arrived: the batches before the failed one. */
-  #acknowledgedBeforeFailure: number | null = null;
 
   constructor(connection: Connection, options: ProducerOptions) {
     this.#connection = connection;
@@ -57,26 +86,19 @@ export class Producer {
     this.#sticky = Math.floor(Math.random() * options.partitions);
   }
 
+  /** Records acknowledged: with idempotence, exactly the records stored. */
   get acknowledged(): number {
     return this.#acknowledged;
   }
 
+  /** The failed batch that began earliest in the input, if any. */
   get failure(): ProduceFailure | null {
     return this.#failure;
   }
 
-  /**
-   * Records acknowledged before the failed batch. Answers come back in send order (the broker
-   * handles a connection's requests one after another), so that is what had been acknowledged
-   * when the failure arrived; batches sent after it may still have been stored.
-   */
-  get acknowledgedBeforeFailure(): number {
-    return this.#acknowledgedBeforeFailure ?? this.#acknowledged;
-  }
-
   /** True when the caller should await whenWritable() before appending more. */
   get backlogged(): boolean {
-    return this.#inFlight >= this.#options.maxInFlight;
+    return this.#pending.length >= this.#options.maxInFlight;
   }
 
   partitionFor(key: Buffer | null): number {
@@ -95,7 +117,7 @@ export class Producer {
   ): void {
     let builder = this.#builders[partition];
     if (builder === undefined) {
-      builder = new BatchBuilder(this.#options.batchBytes, this.#options.compression ?? Compression.None);
+      builder = new BatchBuilder(this.#options.batchBytes, this.#options.compression ?? Compression.None, this.#options.producer);
       this.#builders[partition] = builder;
     }
     if (!builder.append(timestamp, key, value, valueStart, valueEnd, headers)) {
@@ -103,10 +125,10 @@ export class Producer {
       builder.append(timestamp, key, value, valueStart, valueEnd, headers);
     }
     if (builder.recordCount === 1) {
-      this.#firstSequence[partition] = this.#sequence;
+      this.#firstRecord[partition] = this.#recordsAppended;
       this.#armLinger();
     }
-    this.#sequence++;
+    this.#recordsAppended++;
   }
 
   whenWritable(): Promise<void> {
@@ -114,10 +136,13 @@ export class Producer {
     return new Promise((resolve) => this.#windowWaiters.push(resolve));
   }
 
-  /** Send every open batch and wait for all answers; throws the first failure. */
+  /**
+   * Send every open batch and wait for all answers; throws the first failure. After a failure
+   * the open batches are not sent: nothing after the failed batch is stored.
+   */
   async flush(): Promise<void> {
     this.#sendAll();
-    if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    if (this.#pending.length > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     if (this.#failure !== null) throw this.#failure;
   }
 
@@ -142,42 +167,84 @@ export class Producer {
   }
 
   #send(partition: number): void {
-    const batch = this.#builders[partition]!;
-    const count = batch.recordCount;
-    const firstSequence = this.#firstSequence[partition]!;
-    const records = batch.build();
-    if (records === null) return;
+    const builder = this.#builders[partition]!;
+    const count = builder.recordCount;
+    const firstRecord = this.#firstRecord[partition]!;
+    const idempotent = this.#options.producer !== undefined;
+    const baseSequence = idempotent ? (this.#nextSequence[partition] ?? 0) : NO_SEQUENCE;
+    const records = builder.build(baseSequence);
+    if (records === null || this.#failure !== null) return;
+    if (idempotent) this.#nextSequence[partition] = incrementSequence(baseSequence, count);
     if (partition === this.#sticky && this.#options.partitions > 1) this.#sticky = (this.#sticky + 1) % this.#options.partitions;
-    this.#inFlight++;
+    const batch: PendingBatch = { partition, records, count, firstRecord, sentOn: null };
+    this.#pending.push(batch);
+    if (!this.#reconnecting) this.#transmit(batch);
+  }
+
+  #transmit(batch: PendingBatch): void {
+    const connection = this.#connection;
+    batch.sentOn = connection;
+    const { partition, records } = batch;
     const body = encodeProduceRequest({ topic: this.#options.topic, durable: this.#options.durable, partitions: [{ partition, records }] });
-    this.#connection.request(ApiKey.Produce, body).then(
+    connection.request(ApiKey.Produce, body).then(
       (response) => {
         const result = decodeProduceResponse(response)[0];
         if (result === undefined || result.errorCode !== ErrorCode.None) {
           const code = (result?.errorCode ?? ErrorCode.UnknownServerError) as ErrorCode;
-          this.#fail(new ProduceFailure(code, result?.errorMessage ?? 'the broker sent no result', firstSequence));
+          this.#fail(new ProduceFailure(code, result?.errorMessage ?? 'the broker sent no result', batch.firstRecord));
         } else {
-          this.#acknowledged += count;
-          this.#options.onAck?.(partition, result.baseOffset, count);
+          this.#acknowledged += batch.count;
+          this.#options.onAck?.(partition, result.baseOffset, batch.count);
         }
-        this.#settle();
+        this.#settle(batch);
       },
       (err: Error) => {
+        if (batch.sentOn !== connection) return; // already sent again on a newer connection
+        if (err instanceof BrokerUnavailableError && this.#canResend()) {
+          batch.sentOn = null;
+          this.#reconnect(err);
+          return;
+        }
         const code = err instanceof BrokerError ? err.code : ErrorCode.UnknownServerError;
-        this.#fail(new ProduceFailure(code, err.message, firstSequence));
-        this.#settle();
+        this.#fail(new ProduceFailure(code, err.message, batch.firstRecord));
+        this.#settle(batch);
+      },
+    );
+  }
+
+  #canResend(): boolean {
+    return this.#options.producer !== undefined && this.#options.reconnect !== undefined && this.#failure === null;
+  }
+
+  /** Get a new connection and send every pending batch again, in order; or fail them all. */
+  #reconnect(lost: BrokerUnavailableError): void {
+    if (this.#reconnecting) return;
+    this.#reconnecting = true;
+    this.#options.reconnect!(lost).then(
+      (connection) => {
+        this.#reconnecting = false;
+        this.#connection = connection;
+        for (const batch of this.#pending) if (batch.sentOn === null || batch.sentOn.closed) this.#transmit(batch);
+      },
+      (err: unknown) => {
+        this.#reconnecting = false;
+        const message = err instanceof Error ? err.message : String(err);
+        for (const batch of [...this.#pending]) {
+          this.#fail(new ProduceFailure(ErrorCode.UnknownServerError, message, batch.firstRecord));
+          this.#settle(batch);
+        }
       },
     );
   }
 
   #fail(failure: ProduceFailure): void {
-    this.#acknowledgedBeforeFailure ??= this.#acknowledged;
-    if (this.#failure === null || failure.firstSequence < this.#failure.firstSequence) this.#failure = failure;
+    if (this.#failure === null || failure.firstRecord < this.#failure.firstRecord) this.#failure = failure;
   }
 
-  #settle(): void {
-    this.#inFlight--;
+  #settle(batch: PendingBatch): void {
+    const at = this.#pending.indexOf(batch);
+    if (at >= 0) this.#pending.splice(at, 1);
     if (!this.backlogged) for (const resolve of this.#windowWaiters.splice(0)) resolve();
-    if (this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    if (this.#pending.length === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 }

@@ -40,6 +40,8 @@ export const ErrorCode = {
   InvalidReplicaAssignment: 39,
   InvalidConfig: 40,
   InvalidRequest: 42,
+  OutOfOrderSequenceNumber: 45,
+  InvalidProducerEpoch: 47,
   TransactionalIdAuthorizationFailed: 53,
   StorageError: 56,
   SaslAuthenticationFailed: 58,

@@ -16,6 +16,7 @@ export const ApiKey = {
   CreateTopics: 19,
   DeleteTopics: 20,
   DeleteRecords: 21,
+  InitProducerId: 22,
   AlterTopic: 33,
   DeleteGroups: 42,
   DescribeTopics: 1000,

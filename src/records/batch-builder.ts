@@ -1,6 +1,8 @@
 // BatchBuilder: the producer's hot path. Records are varint-framed straight into one reusable
 // buffer (no per-record objects); build() writes the batch header, compresses if asked, seals the
 // CRC and hands back the finished RecordBatch v2 bytes with baseOffset 0 for the broker to stamp.
+// An idempotent producer's id and epoch, and the batch's base sequence, go into the header before
+// the CRC is sealed (the CRC covers them).
 import { gzipSync } from 'node:zlib';
 import {
   BATCH_HEADER_SIZE,
@@ -10,10 +12,18 @@ import {
   sealBatch,
   writeBatchHeader,
 } from './record-batch.js';
+import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE } from './producer-sequence.js';
 import { varintSize, varlongSize, writeVarint, writeVarlong } from './varint.js';
 
-const NO_PRODUCER_ID = -1;
 const NO_PARTITION_LEADER_EPOCH = -1;
+
+/** The idempotent producer a builder writes batches for. */
+export interface BatchProducer {
+  producerId: number;
+  producerEpoch: number;
+}
+
+const NO_PRODUCER: BatchProducer = { producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH };
 
 /** Bytes one record takes in a batch (length prefix included). */
 export function encodedRecordSize(
@@ -38,19 +48,21 @@ export function encodedRecordSize(
 export class BatchBuilder {
   readonly #capacity: number;
   readonly #compression: Compression;
+  readonly #producer: BatchProducer;
   #buf: Buffer;
   #pos = RECORDS_OFFSET;
   #count = 0;
   #baseTimestamp = 0;
   #maxTimestamp = 0;
 
-  constructor(capacityBytes: number, compression: Compression = Compression.None) {
+  constructor(capacityBytes: number, compression: Compression = Compression.None, producer: BatchProducer = NO_PRODUCER) {
     // build() can only gzip; any other codec would label uncompressed records as compressed.
     if (compression !== Compression.None && compression !== Compression.Gzip) {
       throw new RangeError(`BatchBuilder writes compression none or gzip, not ${COMPRESSION_NAMES[compression]}`);
     }
     this.#capacity = Math.max(capacityBytes, BATCH_HEADER_SIZE + 16);
     this.#compression = compression;
+    this.#producer = producer;
     this.#buf = Buffer.allocUnsafe(this.#capacity);
   }
 
@@ -113,8 +125,11 @@ export class BatchBuilder {
     return true;
   }
 
-  /** The finished batch; the builder is empty afterwards. Null when nothing was appended. */
-  build(): Buffer | null {
+  /**
+   * The finished batch; the builder is empty afterwards. Null when nothing was appended.
+   * `baseSequence`: the sequence of its first record, for an idempotent producer (-1 otherwise).
+   */
+  build(baseSequence = NO_SEQUENCE): Buffer | null {
     if (this.#count === 0) return null;
     const header = {
       baseOffset: 0,
@@ -123,9 +138,9 @@ export class BatchBuilder {
       lastOffsetDelta: this.#count - 1,
       baseTimestamp: this.#baseTimestamp,
       maxTimestamp: this.#maxTimestamp,
-      producerId: NO_PRODUCER_ID,
-      producerEpoch: -1,
-      baseSequence: -1,
+      producerId: this.#producer.producerId,
+      producerEpoch: this.#producer.producerEpoch,
+      baseSequence,
       recordCount: this.#count,
     };
     let batch: Buffer;

@@ -20,6 +20,7 @@ import { openDatabase, type SqliteDatabase } from './database.js';
 import { INDEX_DB_FILE, TOPICS_DIR, partitionDir, topicDir } from './file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { PartitionLog } from './partition-log.js';
+import { ProducerIdStore } from './producer-ids.js';
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -30,6 +31,8 @@ export interface LogManagerOptions {
   durableMetadata?: boolean;
   /** Write index rows in bulk (see OffsetIndex); the owner calls index.flushPending() regularly. */
   bufferIndexRows?: boolean;
+  /** Told of problems that cost nothing but time, such as a producer-state snapshot not written. */
+  warn?: (message: string) => void;
 }
 
 export interface Topic {
@@ -66,7 +69,9 @@ export class LogManager {
   readonly catalog: Catalog;
   readonly index: OffsetIndex;
   readonly brokerDefaults: Record<string, string>;
+  readonly producerIds: ProducerIdStore;
   readonly #now: () => number;
+  readonly #warn: (message: string) => void;
   readonly #durableMetadata: boolean;
   readonly #topics = new Map<string, Topic>();
   readonly #topicsByUuid = new Map<string, Topic>();
@@ -77,7 +82,9 @@ export class LogManager {
     this.catalog = new Catalog(db);
     this.index = new OffsetIndex(db, { bufferRows: options.bufferIndexRows ?? false });
     this.brokerDefaults = options.brokerDefaults ?? {};
+    this.producerIds = new ProducerIdStore(db);
     this.#now = options.now ?? Date.now;
+    this.#warn = options.warn ?? (() => {});
     this.#durableMetadata = options.durableMetadata ?? false;
   }
 
@@ -132,7 +139,13 @@ export class LogManager {
       },
       transaction: (fn) => this.catalog.transaction(fn),
       syncDirectories: this.#durableMetadata,
+      onSnapshotError: (err) => this.#warn(`${topic.name}/${row.partition}: producer state snapshot not written (${err.message})`),
     });
+  }
+
+  /** The clock the logs use (wall-clock milliseconds; injected in tests). */
+  now(): number {
+    return this.#now();
   }
 
   topic(name: string): Topic | undefined {

@@ -73,7 +73,14 @@ export const MIGRATIONS: readonly string[] = [
      key    TEXT PRIMARY KEY,
      value  TEXT NOT NULL
    ) WITHOUT ROWID;`,
-  // 007_kafka_groups_and_users: which protocol drove a group last (spool's own or Kafka's classic
+  // 007_producer_ids: the next producer id not yet handed out (ids go out in blocks, so a
+  // restart skips the rest of a block and never repeats an id); one row
+  `CREATE TABLE producer_ids (
+     id       INTEGER PRIMARY KEY CHECK (id = 0),
+     next_id  INTEGER NOT NULL
+   );
+   INSERT INTO producer_ids (id, next_id) VALUES (0, 0);`,
+  // 008_kafka_groups_and_users: which protocol drove a group last (spool's own or Kafka's classic
   // one, with the Kafka protocol type), the metadata string of a Kafka offset commit, and the
   // SCRAM credentials of Kafka users (salted, iterated keys only: no password is ever stored)
   `ALTER TABLE consumer_groups ADD COLUMN protocol TEXT NOT NULL DEFAULT 'spool';

@@ -12,6 +12,9 @@ import type { TopicConfig } from '../common/topic-config.js';
 import { batchSizeAt } from '../records/record-batch.js';
 import { RecordCursor } from '../records/record-cursor.js';
 import type { OffsetIndex } from './offset-index.js';
+import { ProducerStateManager } from './producer-state-manager.js';
+import type { ProducerStateLimits, ProducerStateTable } from './producer-state.js';
+import { removeSnapshotsAfter } from './producer-snapshot.js';
 import { recoverSegments, type RecoveryReport } from './recover-partition.js';
 import { SegmentReads } from './segment-reads.js';
 import { firstRecordAtOrAfter, type TimedOffset } from './time-search.js';
@@ -30,6 +33,10 @@ export interface PartitionLogOptions {
   transaction: <T>(fn: () => T) => T;
   /** fsync directory entries of new segments (--fsync always). */
   syncDirectories?: boolean;
+  /** Expiration and size bounds of the idempotent-producer state (defaults: Kafka's). */
+  producerLimits?: Partial<ProducerStateLimits>;
+  /** Told when a producer-state snapshot could not be written (it only makes a rebuild longer). */
+  onSnapshotError?: (err: Error) => void;
 }
 
 /** What retention and compaction need to know of a segment. */
@@ -74,6 +81,8 @@ export class PartitionLog {
   readonly #reads: SegmentReads;
   /** Set when a failed append could not be undone: appends are refused until a reopen recovers. */
   #failure: StorageWriteError | null = null;
+  readonly #producers: ProducerStateManager;
+  readonly #onSnapshotError: (err: Error) => void;
 
   private constructor(options: PartitionLogOptions, segments: Segment[], recovery: RecoveryReport) {
     this.dir = options.dir;
@@ -92,6 +101,10 @@ export class PartitionLog {
     // segment.ms counts from the first append this process saw; after a restart, from the open.
     const active = this.#active;
     if (active.sizeBytes > 0) active.firstAppendMs = this.#now();
+    // Recovery may have cut the tail: a snapshot past the end describes batches that are gone.
+    removeSnapshotsAfter(this.dir, this.nextOffset);
+    this.#producers = new ProducerStateManager(this.dir, this, options.now, options.producerLimits);
+    this.#onSnapshotError = options.onSnapshotError ?? (() => {});
   }
 
   static open(options: PartitionLogOptions): PartitionLog {
@@ -125,6 +138,19 @@ export class PartitionLog {
   /** Largest record timestamp in the log, -1 when empty. */
   get maxTimestamp(): number {
     return this.#active.maxTimestamp;
+  }
+
+  /**
+   * The partition's idempotent-producer state, rebuilt from a snapshot and the batch headers
+   * after it on first use (producer-state-manager.ts). The caller checks a batch against it
+   * before append() and records the outcome after.
+   */
+  producerState(): ProducerStateTable {
+    return this.#producers.table();
+  }
+
+  get producerStateManager(): ProducerStateManager {
+    return this.#producers;
   }
 
   get #active(): Segment {
@@ -243,6 +269,13 @@ export class PartitionLog {
     this.#segments.push(Segment.create(this.dir, old.nextOffset, old.maxTimestamp, this.#syncDirectories));
     this.#bytesSinceIndex = 0;
     if (!this.#reads.isReading(old)) old.close();
+    this.#snapshotProducers();
+  }
+
+  /** A producer-state snapshot at the log end, if the state is in memory (see producer-snapshot.ts). */
+  #snapshotProducers(): void {
+    const err = this.#producers.snapshot(this.nextOffset);
+    if (err !== null) this.#onSnapshotError(err);
   }
 
   /**
@@ -399,6 +432,7 @@ export class PartitionLog {
   }
 
   close(): void {
+    if (this.#failure === null) this.#snapshotProducers();
     for (const segment of this.#segments) segment.close();
   }
 }

@@ -11,6 +11,8 @@ import { SpoolSandbox } from '../helpers/spool-sandbox.js';
 
 const STATUS_KEYS = ['running', 'pid', 'uptimeMs', 'version', 'dataDir', 'socket', 'topics', 'bytes', 'kafka', 'kafkaSecurity', 'socketConnections', 'socketRequests', 'kafkaConnections', 'kafkaRequests'];
 const AUTOSTART_ON = { SPOOL_AUTOSTART: undefined };
+/** Far longer than an answer "at once" takes; a command still running then is hung. */
+const HANG_MS = 10_000;
 
 interface BrokerStatusJson {
   running: boolean;
@@ -123,6 +125,39 @@ describe('e2e > broker lifecycle', () => {
     const human = await s.run(['broker', 'status']);
     assertExit(human, 0);
     assert.ok(human.stdout.toString('utf8').includes(String(running.pid)));
+  });
+
+  test('a second broker on the same data dir, asked for another socket, says at once which broker runs there (exit 0)', async () => {
+    const s = await sandbox();
+    const broker = await s.startBroker();
+    const other = join(s.dir, 'other.sock');
+    const expected = `broker already running (pid ${broker.pid}, socket ${s.socket})\n`;
+    // A hang (waiting for a socket that never comes) fails on the timeout, far above "at once".
+    const second = await s.run(['--socket', other, 'broker', 'start'], { timeoutMs: HANG_MS });
+    assertExit(second, 0, 'broker start --socket OTHER');
+    assert.equal(second.stdout.toString('utf8'), expected);
+    const foreground = await s.run(['--socket', other, 'broker', 'start', '--foreground'], { timeoutMs: HANG_MS });
+    assertExit(foreground, 0, 'broker start --foreground --socket OTHER');
+    assert.equal(foreground.stdout.toString('utf8'), expected);
+    assert.equal(existsSync(other), false, 'no second socket');
+
+    const client = await s.run(['--socket', other, 'topic', 'list'], { env: AUTOSTART_ON, timeoutMs: HANG_MS });
+    const line = assertOneErrorLine(client, 3, 'topic list --socket OTHER with autostart');
+    assert.ok(line.includes(`pid ${broker.pid}`) && line.includes(s.socket) && line.includes(other), line);
+    assertExit(await s.run(['broker', 'status']), 0, 'the first broker still runs');
+  });
+
+  test('a broker that exits before it accepts connections: start and autostart report its own reason at once', async () => {
+    const s = await sandbox();
+    const unusable = join(s.dir, 'missing', 'spool.sock');
+    const reason = `cannot listen on ${unusable}`;
+    const started = await s.run(['--socket', unusable, 'broker', 'start'], { timeoutMs: HANG_MS });
+    const line = assertOneErrorLine(started, 1, 'broker start --socket MISSING/DIR');
+    assert.ok(line.includes(`: ${reason}`), line);
+    const produced = await s.run(['--socket', unusable, 'produce', 'x'], { input: 'a\n', env: AUTOSTART_ON, timeoutMs: HANG_MS });
+    const autostart = assertOneErrorLine(produced, 1, 'produce with autostart on MISSING/DIR');
+    assert.ok(autostart.includes(`: ${reason}`), autostart);
+    assert.equal(lockFilePid(s.dataDir), null, 'the failed broker released its lock');
   });
 
   test('SIGTERM stops the broker gracefully and a restart serves the same data', async () => {

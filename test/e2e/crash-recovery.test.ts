@@ -29,7 +29,8 @@ describe('e2e > crash recovery', () => {
     assertExit(await sandbox.run(['topic', 'create', 'crash']), 0);
     // `seq 1 N | spool produce crash --print-offsets`, with both pids known.
     generator = spawn('seq', ['1', String(GENERATED_LINES)], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const producer = sandbox.spawn(['produce', 'crash', '--print-offsets'], { stdin: generator.stdout! });
+    // Without a wait for the broker to come back (idempotent-produce.test.ts covers the wait).
+    const producer = sandbox.spawn(['produce', 'crash', '--print-offsets', '--reconnect-timeout-ms', '0'], { stdin: generator.stdout! });
     // Our copy of the pipe's read end must go, or seq would never see the producer's end.
     generator.stdout!.destroy();
 

@@ -4,6 +4,7 @@
 // Skipped only when tmux is not installed (.ci/run installs it).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SPOOL_BIN, assertExit } from '../helpers/spool-cli.js';
@@ -22,13 +23,13 @@ describe('e2e > tail in a terminal (tmux)', () => {
     const run = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
     return { status: run.status, stdout: run.stdout ?? '', stderr: run.stderr ?? '' };
   };
-  /** The visible screen, trailing blank lines dropped. */
-  const screen = () => tmux('capture-pane', '-p', '-t', 'tail').stdout.replace(/\n+$/, '');
+  /** The visible screen of a session, trailing blank lines dropped. */
+  const screen = (session = 'tail') => tmux('capture-pane', '-p', '-t', session).stdout.replace(/\n+$/, '');
 
-  async function waitForScreen(ready: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  async function waitForScreen(ready: (text: string) => boolean, what: string, timeoutMs = 20_000, session = 'tail'): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const text = screen();
+      const text = screen(session);
       if (ready(text)) return text;
       if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; the screen:\n${text}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -105,5 +106,63 @@ describe('e2e > tail in a terminal (tmux)', () => {
     assert.match(text, /\[spool exited with status 0\]/);
     // The last frame stays, as a log pane's footer does.
     assert.match(screen(), /following screen · 1 partition/);
+  });
+
+  /** A session running `spool --data-dir D ARGS` (shell syntax) in a clean environment; the shell then prints spool's status. */
+  function startSession(session: string, spoolArgs: string): void {
+    const command = [
+      'env -i',
+      `PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')}`,
+      `HOME=${JSON.stringify(sandbox.dir)}`,
+      'TERM=xterm-256color',
+      'SPOOL_AUTOSTART=0',
+      JSON.stringify(process.execPath),
+      JSON.stringify(SPOOL_BIN),
+      '--data-dir',
+      JSON.stringify(sandbox.dataDir),
+      `${spoolArgs};`,
+      'echo "[spool exited with status $?]"; exec sleep 600',
+    ].join(' ');
+    const started = tmux('-f', '/dev/null', 'new-session', '-d', '-s', session, '-x', String(COLUMNS), '-y', String(ROWS), command);
+    assert.equal(started.status, 0, started.stderr);
+  }
+
+  const waitingNote = (pattern: string) => `spool: no topic matches "${pattern}" yet; waiting for one (Ctrl-C stops)`;
+  const timesIn = (text: string, part: string) => text.split(part).length - 1;
+
+  test('a glob that matches nothing yet, stdout into a file: one note on the terminal, then the records', async (t) => {
+    if (!hasTmux) {
+      t.skip('tmux not installed');
+      return;
+    }
+    const out = join(sandbox.dir, 'waited.txt');
+    startSession('waiting', `tail 'waited.*' > ${JSON.stringify(out)}`);
+    await waitForScreen((s) => s.includes(waitingNote('waited.*')), 'the note', 20_000, 'waiting');
+    assertExit(await sandbox.run(['produce', 'waited.one', '--quiet'], { input: 'arrived\n' }), 0);
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(out) || !readFileSync(out, 'utf8').includes('arrived')) {
+      if (Date.now() > deadline) assert.fail(`timed out waiting for the record in ${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    tmux('send-keys', '-t', 'waiting', 'C-c');
+    const text = await waitForScreen((s) => /\[spool exited with status \d+\]/.test(s), 'spool to exit after Ctrl-C', 20_000, 'waiting');
+    assert.match(text, /\[spool exited with status 0\]/);
+    assert.equal(timesIn(text, waitingNote('waited.*')), 1, `the note once: ${text}`);
+    assert.equal(readFileSync(out, 'utf8'), 'arrived\n');
+  });
+
+  test('a glob that matches nothing yet, in the live view: the note stays above the view, which shows the records', async (t) => {
+    if (!hasTmux) {
+      t.skip('tmux not installed');
+      return;
+    }
+    startSession('waiting-live', "tail 'shown.*'");
+    await waitForScreen((s) => s.includes(waitingNote('shown.*')), 'the note', 20_000, 'waiting-live');
+    assertExit(await sandbox.run(['produce', 'shown.one', '--quiet'], { input: 'on-screen\n' }), 0);
+    await waitForScreen((s) => s.includes('on-screen') && /following shown\.one/.test(s), 'the record in the view', 20_000, 'waiting-live');
+    tmux('send-keys', '-t', 'waiting-live', 'q');
+    const text = await waitForScreen((s) => /\[spool exited with status \d+\]/.test(s), 'spool to exit after q', 20_000, 'waiting-live');
+    assert.match(text, /\[spool exited with status 0\]/);
+    assert.equal(timesIn(text, waitingNote('shown.*')), 1, `the note once: ${text}`);
   });
 });

@@ -51,7 +51,7 @@ describe('e2e > verify and dump with the broker stopped', () => {
     assertExit(await sandbox.run(['broker', 'stop']), 0);
     await waitForProcessGone(sandbox.broker!.pid);
     const dir = join(sandbox.dataDir, 'topics', 'v', '0');
-    segments = readdirSync(dir).sort().map((name) => join(dir, name));
+    segments = readdirSync(dir).filter((name) => name.endsWith('.log')).sort().map((name) => join(dir, name));
   });
 
   after(async () => {

@@ -1,6 +1,7 @@
 // spool broker start|stop|status (SPEC §3 broker).
 import { Option, type Command } from 'commander';
 import { Admin } from '../../client/admin.js';
+import type { Connection } from '../../client/connection.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { SpoolError, UsageError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
@@ -15,7 +16,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_KAFKA_HOST, DEFAULT_KAFKA_PORT, formatHostPort, isLoopbackHost, parseHostPort } from '../../kafka/listen-address.js';
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
 import { launchBroker, type LauncherMessage } from '../broker-launcher.js';
-import { tryConnect, waitForBroker } from '../broker-client.js';
+import { connectToOwner, tryConnect } from '../broker-client.js';
 import { formatBytes, formatDuration } from '../../term/human.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -42,6 +43,8 @@ interface StartFlags {
 
 const STOP_TIMEOUT_MS = 60_000;
 const REAP_WAIT_MS = 5_000;
+/** How long a broker found holding the data dir may take to answer (it may be recovering its logs). */
+const OWNER_WAIT_MS = 30_000;
 
 export function registerBroker(program: Command, io: CliIo): void {
   const broker = subcommand(program, 'broker', 'run the local broker daemon').addHelpText(
@@ -143,19 +146,25 @@ function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null): strin
 async function startBackground(globals: GlobalOptions, config: BrokerConfig, flags: StartFlags, io: CliIo): Promise<void> {
   const existing = await tryConnect(config.socketPath);
   if (existing !== null) {
-    const status = await new Admin(existing).brokerStatus().finally(() => existing.close());
-    io.stdout.write(`broker already running (pid ${status.pid}, socket ${status.socket})\n`);
+    await sayAlreadyRunning(existing, io);
     return;
   }
-  const result = await withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, () => launchBroker(globals, brokerArgs(flags, config.kafka)));
-  if (result.alreadyRunning) {
-    const connection = await waitForBroker(config.socketPath, 30_000);
-    connection.close();
-    io.stdout.write(`broker already running (pid ${result.pid}, socket ${config.socketPath})\n`);
+  const result = await withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, async () => {
+    const launched = await launchBroker(globals, brokerArgs(flags, config.kafka));
+    // Running already, maybe on another socket than this start asked for: it says which.
+    return launched.started ? launched : { ...launched, connection: await connectToOwner(globals.dataDir, launched.owner, config.socketPath, OWNER_WAIT_MS) };
+  });
+  if (!result.started) {
+    await sayAlreadyRunning(result.connection, io);
     return;
   }
   io.stdout.write(`broker running (pid ${result.pid}, socket ${config.socketPath})\n`);
   if (result.kafka !== null) io.stdout.write(`kafka listener on ${result.kafka}\n`);
+}
+
+async function sayAlreadyRunning(connection: Connection, io: CliIo): Promise<void> {
+  const status = await new Admin(connection).brokerStatus().finally(() => connection.close());
+  io.stdout.write(`broker already running (pid ${status.pid}, socket ${status.socket})\n`);
 }
 
 async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
@@ -172,8 +181,9 @@ async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
     });
   } catch (err) {
     if (err instanceof BrokerAlreadyRunningError) {
-      tell({ kind: 'already-running', pid: err.ownerPid });
-      io.stdout.write(`broker already running (pid ${err.ownerPid}, data dir ${config.dataDir})\n`);
+      const { pid, socket } = err.owner;
+      tell({ kind: 'already-running', pid, socket });
+      io.stdout.write(`broker already running (pid ${pid}, ${socket === null ? `data dir ${config.dataDir}` : `socket ${socket}`})\n`);
       return;
     }
     throw err;

@@ -28,11 +28,13 @@ interface ProduceFlags {
   printOffsets?: boolean;
   json?: boolean;
   lingerMs?: string;
+  reconnectTimeoutMs?: string;
   compression: 'none' | 'gzip';
   quiet?: boolean;
 }
 
 export const DEFAULT_LINGER_MS = 5;
+export const DEFAULT_RECONNECT_TIMEOUT_MS = 30_000;
 
 export function registerProduce(program: Command, io: CliIo): void {
   subcommand(program, 'produce', 'send one message per input line (stdin or --file) to a topic')
@@ -48,6 +50,10 @@ export function registerProduce(program: Command, io: CliIo): void {
     .option('--print-offsets', 'write "PARTITION OFFSET" to stdout for every message, in input order')
     .option('--json', 'each input line is a JSON envelope as `consume --format json` prints')
     .option('--linger-ms <n>', `how long a batch waits for more messages (default ${DEFAULT_LINGER_MS}; 0 when stdin is a terminal)`)
+    .option(
+      '--reconnect-timeout-ms <n>',
+      `how long to wait for a broker that went away before failing (default ${DEFAULT_RECONNECT_TIMEOUT_MS}); unacknowledged messages are then sent again, never stored twice`,
+    )
     .addOption(new Option('--compression <codec>', 'compress batches').choices(['none', 'gzip']).default('none'))
     .option('--quiet', 'no summary on stderr')
     .addHelpText(
@@ -60,7 +66,9 @@ Examples:
   spool consume a -e --format json | spool produce b --json
 
 The summary on stderr says how many messages were acknowledged and how durable they are.
-On a bad line, everything before it is stored and the error names the line.`,
+On a bad line, everything before it is stored and the error names the line.
+A failure says how many messages were stored: exactly the first ones of the input (of each
+partition's input when the topic has several), so the rest can be sent again.`,
     )
     .action(async (topic: string, flags: ProduceFlags, command: Command) => {
       const settings = produceSettings(topic, flags, io);
@@ -93,6 +101,8 @@ function produceSettings(topic: string, flags: ProduceFlags, io: CliIo): Produce
     printOffsets: flags.printOffsets === true,
     json: flags.json === true,
     lingerMs: flags.lingerMs !== undefined ? parseNonNegativeInt(flags.lingerMs, '--linger-ms') : stdinIsTty ? 0 : DEFAULT_LINGER_MS,
+    reconnectTimeoutMs:
+      flags.reconnectTimeoutMs !== undefined ? parseNonNegativeInt(flags.reconnectTimeoutMs, '--reconnect-timeout-ms') : DEFAULT_RECONNECT_TIMEOUT_MS,
     compression: flags.compression === 'gzip' ? Compression.Gzip : Compression.None,
     quiet: flags.quiet === true,
   };

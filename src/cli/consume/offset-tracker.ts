@@ -1,5 +1,5 @@
 // What a group member may commit: per partition, the offset after the last record that reached
-// stdout (its write callback ran). Offsets move here only from RecordWriter.whenWritten, so a
+// stdout (its write callback ran). Offsets move here only from RecordWriter's onWritten, so a
 // commit never covers a record the reader has not been given.
 import type { PartitionOffset } from '../../protocol/messages/offset-commit.js';
 import type { TopicPartition } from '../../protocol/messages/topic-partitions.js';

@@ -1,6 +1,9 @@
 // RecordWriter: formats the records of fetched batches into an OutputBuffer and writes it to
 // stdout, honouring backpressure and stopping conditions (-c, --until, stop offsets). A closed
 // stdout (`| head -3`) ends everything quietly: `closed` turns true and nothing more is written.
+// Output goes out as chunks that end at a record's end, one write at a time; a chunk counts as
+// written once stdout's write callback says the OS took all of it, and with `onWritten` the
+// partition offsets each chunk completes are reported then (what a consumer group commits).
 import type { Writable } from 'node:stream';
 import type { FetchedPartition } from '../../client/consumer.js';
 import { ATTRIBUTES_OFFSET, COMPRESSION_MASK, batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../../records/record-batch.js';
@@ -23,6 +26,11 @@ export interface RecordWriterOptions {
    * fetched bytes, which this writer owns, instead of being copied into an output buffer.
    */
   valueOnly?: boolean;
+  /**
+   * Called once stdout has taken every record of the partition below `nextOffset`; never for a
+   * record still in this writer's or the stream's buffers when stdout failed (a closed pipe).
+   */
+  onWritten?: (topic: string, partition: number, nextOffset: number) => void;
 }
 
 /** What the writer learned from one partition's data. */
@@ -34,7 +42,27 @@ export interface PartitionProgress {
 }
 
 const FLUSH_BYTES = 1 << 20;
+/**
+ * Chunk size when offsets are reported. A pipe closed midway cannot say how much of the chunk in
+ * flight it took, so none of that chunk counts as written: smaller chunks repeat fewer records
+ * to the next reader of a group, larger ones cost more write calls. 64 KiB is a pipe's buffer.
+ */
+const REPORTED_CHUNK_BYTES = 64 << 10;
 const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
+
+/** How far a partition was consumed by the records before this point of the output. */
+interface PartitionMark {
+  topic: string;
+  partition: number;
+  nextOffset: number;
+}
+
+/** Bytes for one stdout write, and the partition progress that is written once they are. */
+interface Chunk {
+  bytes: Buffer;
+  marks: PartitionMark[];
+}
 
 /** Whether every batch in `records` is uncompressed (its records are in `records` itself). */
 function allUncompressed(records: Buffer): boolean {
@@ -49,18 +77,22 @@ export class RecordWriter {
   readonly #cursor = new RecordCursor();
   readonly #stdout: Writable;
   readonly #options: RecordWriterOptions;
+  /** Output up to this size is one chunk (unless a flush comes first). */
+  readonly #chunkBytes: number;
   #written = 0;
   #closed = false;
-  #pending: Promise<void> | null = null;
-  /** Actions waiting for the newest stdout write to be handed to the OS (write callback). */
-  #afterNewestWrite: Array<(written: boolean) => void> | null = null;
-  /** Packed values (valueOnly) waiting to be written, in order, before what is in #out. */
-  #ready: Buffer[] = [];
-  #readyBytes = 0;
+  /** Chunks waiting to be written, in order; packed values (valueOnly) come here directly. */
+  #chunks: Chunk[] = [];
+  #chunkedBytes = 0;
+  /** Progress reached by the records in #out, reported with the chunk they end up in. */
+  #marks: PartitionMark[] = [];
+  /** The chunk being written; one at a time, so stdout never merges two into one write. */
+  #writing: Promise<void> | null = null;
 
   constructor(stdout: Writable, options: RecordWriterOptions) {
     this.#stdout = stdout;
     this.#options = options;
+    this.#chunkBytes = options.onWritten === undefined ? FLUSH_BYTES : REPORTED_CHUNK_BYTES;
     stdout.on('error', () => {
       // EPIPE and friends: the reader is gone; stop quietly.
       this.#closed = true;
@@ -82,13 +114,16 @@ export class RecordWriter {
 
   /** Format the records of one partition's fetched data. */
   async writePartition(data: FetchedPartition): Promise<PartitionProgress> {
-    if (this.#options.valueOnly && !this.#options.flushEachRecord && allUncompressed(data.records)) {
-      const progress = this.#packValues(data);
-      if (this.#readyBytes >= FLUSH_BYTES) await this.flush();
-      return progress;
-    }
+    const packed = this.#options.valueOnly && !this.#options.flushEachRecord && allUncompressed(data.records);
+    const progress = packed ? this.#packValues(data) : await this.#formatRecords(data);
+    this.#mark(data.topic, data.partition, progress.nextOffset);
+    if (this.#chunkedBytes >= FLUSH_BYTES) await this.flush();
+    return progress;
+  }
+
+  async #formatRecords(data: FetchedPartition): Promise<PartitionProgress> {
     const { records, topic, partition, fetchOffset, stopOffset } = data;
-    const { format, filter, untilTimestamp, count } = this.#options;
+    const { format, filter, untilTimestamp, count, flushEachRecord } = this.#options;
     const cursor = this.#cursor;
     const out = this.#out;
     let nextOffset = fetchOffset;
@@ -110,7 +145,11 @@ export class RecordWriter {
         if (cursor.isControl || (filter !== null && !filter(cursor))) continue;
         format(cursor, topic, partition, out);
         this.#written++;
-        if (this.#options.flushEachRecord || out.length >= FLUSH_BYTES) await this.flush();
+        if (flushEachRecord || out.length >= this.#chunkBytes) {
+          this.#mark(topic, partition, nextOffset);
+          this.#seal();
+          if (flushEachRecord || this.#chunkedBytes >= FLUSH_BYTES) await this.flush();
+        }
         if (count !== null && this.#written >= count) return { nextOffset, stoppedAt: null };
         if (this.#closed) return { nextOffset, stoppedAt: null };
       }
@@ -127,12 +166,15 @@ export class RecordWriter {
    * fewer bytes than the record they come from, and every byte moved over was already decoded.
    */
   #packValues(data: FetchedPartition): PartitionProgress {
-    const { records, fetchOffset, stopOffset } = data;
+    const { records, topic, partition, fetchOffset, stopOffset } = data;
     const { filter, untilTimestamp, count } = this.#options;
     const cursor = this.#cursor;
     let nextOffset = fetchOffset;
     let stoppedAt: number | null = null;
+    // What is in #out was formatted before these values: it goes out first.
+    this.#seal();
     let w = 0;
+    let chunkStart = 0;
     let pos = 0;
     scan: while (pos < records.length) {
       const size = batchSizeAt(records, pos);
@@ -164,67 +206,83 @@ export class RecordWriter {
         }
         records[w++] = NEWLINE;
         this.#written++;
+        if (w - chunkStart >= this.#chunkBytes && !this.#closed) {
+          this.#pushChunk(records.subarray(chunkStart, w), this.#tracked(topic, partition, nextOffset));
+          chunkStart = w;
+        }
         if (count !== null && this.#written >= count) break scan;
       }
       nextOffset = Math.max(nextOffset, lastOffset + 1);
     }
-    if (w > 0 && !this.#closed) {
-      if (this.#out.length > 0) this.#ready.push(this.#out.take());
-      this.#ready.push(records.subarray(0, w));
-      this.#readyBytes += w;
-    }
+    if (w > chunkStart && !this.#closed) this.#pushChunk(records.subarray(chunkStart, w), []);
     return { nextOffset, stoppedAt };
   }
 
-  /** Hand what is formatted to stdout; waits while stdout's buffer is full. */
+  /** Write everything formatted so far, chunk by chunk; resolves when stdout has taken it all. */
   async flush(): Promise<void> {
-    if (this.#pending !== null) await this.#pending;
-    if ((this.#out.length === 0 && this.#ready.length === 0) || this.#closed) {
-      this.#out.clear();
-      this.#ready = [];
-      this.#readyBytes = 0;
-      return;
+    this.#seal();
+    while (this.#writing !== null) await this.#writing;
+    while (this.#chunks.length > 0) {
+      const chunk = this.#chunks.shift()!;
+      this.#chunkedBytes -= chunk.bytes.length;
+      if (this.#closed) continue; // never taken: neither written nor reported
+      this.#writing = this.#write(chunk);
+      await this.#writing;
+      this.#writing = null;
     }
-    const chunks = this.#ready;
-    if (this.#out.length > 0) chunks.push(this.#out.take());
-    this.#ready = [];
-    this.#readyBytes = 0;
-    const actions: Array<(written: boolean) => void> = [];
-    this.#afterNewestWrite = actions;
-    for (let i = 0; i < chunks.length - 1; i++) this.#stdout.write(chunks[i]!);
-    const accepted = this.#stdout.write(chunks[chunks.length - 1]!, (err) => {
-      if (this.#afterNewestWrite === actions) this.#afterNewestWrite = null;
-      for (const action of actions) action(!err);
-    });
-    if (accepted) return;
-    this.#pending = new Promise<void>((resolve) => {
-      const done = () => {
-        this.#stdout.off('drain', done);
-        this.#stdout.off('error', done);
-        this.#stdout.off('close', done);
-        this.#pending = null;
-        resolve();
-      };
-      this.#stdout.once('drain', done);
-      this.#stdout.once('error', done);
-      this.#stdout.once('close', done);
-    });
-    await this.#pending;
-  }
-
-  /**
-   * Run `action` once everything written so far has reached the OS (stdout's write callback),
-   * with true, or with false if stdout failed (closed pipe): what a consumer group may commit.
-   * At once when nothing is outstanding.
-   */
-  whenWritten(action: (written: boolean) => void): void {
-    if (this.#afterNewestWrite === null) action(!this.#closed);
-    else this.#afterNewestWrite.push(action);
   }
 
   /** Wait until stdout has taken everything written (before the process ends). */
   async finish(): Promise<void> {
     await this.flush();
-    await new Promise<void>((resolve) => this.whenWritten(() => resolve()));
+  }
+
+  #write(chunk: Chunk): Promise<void> {
+    if (chunk.bytes.length === 0) {
+      this.#report(chunk.marks);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const settle = (taken: boolean) => {
+        if (settled) return;
+        settled = true;
+        this.#stdout.off('close', onClose);
+        if (taken) this.#report(chunk.marks);
+        else this.#closed = true;
+        resolve();
+      };
+      // A stream closed under a write may not call it back; it was not taken then.
+      const onClose = () => settle(false);
+      this.#stdout.once('close', onClose);
+      this.#stdout.write(chunk.bytes, (err) => settle(err === null || err === undefined));
+    });
+  }
+
+  /** `nextOffset` of a partition is reached by what is formatted so far. */
+  #mark(topic: string, partition: number, nextOffset: number): void {
+    if (this.#options.onWritten !== undefined) this.#marks.push({ topic, partition, nextOffset });
+  }
+
+  #tracked(topic: string, partition: number, nextOffset: number): PartitionMark[] {
+    return this.#options.onWritten === undefined ? [] : [{ topic, partition, nextOffset }];
+  }
+
+  /** Close what #out holds (and the progress it reaches) into a chunk. */
+  #seal(): void {
+    if (this.#out.length === 0 && this.#marks.length === 0) return;
+    this.#pushChunk(this.#out.length > 0 ? this.#out.take() : EMPTY, this.#marks);
+    this.#marks = [];
+  }
+
+  #pushChunk(bytes: Buffer, marks: PartitionMark[]): void {
+    this.#chunks.push({ bytes, marks });
+    this.#chunkedBytes += bytes.length;
+  }
+
+  #report(marks: readonly PartitionMark[]): void {
+    const onWritten = this.#options.onWritten;
+    if (onWritten === undefined) return;
+    for (const m of marks) onWritten(m.topic, m.partition, m.nextOffset);
   }
 }

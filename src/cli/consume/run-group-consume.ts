@@ -2,10 +2,11 @@
 // assigned partitions and writes records to stdout; assignment changes from the broker are
 // applied between fetches. Giving a partition up means: stop reading it, let stdout take what
 // was written, commit it, and only then report it released. Offsets are committed only for
-// records stdout has taken, every --commit-interval-ms, on every revoke and at exit, so a clean
-// stop or rebalance repeats nothing and a crash repeats at most the last interval. A lost broker
-// is waited for and the group joined again; a partition that comes back to this process goes on
-// after the last record it wrote.
+// records stdout has taken (after a closed pipe: those the pipe took before it closed), every
+// --commit-interval-ms, on every revoke and at exit, so a clean stop or rebalance repeats
+// nothing and a crash repeats at most the last interval. A lost broker is waited for and the
+// group joined again; a partition that comes back to this process goes on after the last
+// record it wrote.
 import { hostname } from 'node:os';
 import { Admin } from '../../client/admin.js';
 import { Consumer, type ConsumerOptions, type PartitionPosition } from '../../client/consumer.js';
@@ -32,8 +33,11 @@ const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 
 export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeSettings, group: GroupSettings, io: CliIo): Promise<void> {
   const link = await BrokerLink.open(globals, io);
-  const writer = new RecordWriter(io.stdout, settings.writer);
   const tracker = new OffsetTracker();
+  const writer = new RecordWriter(io.stdout, {
+    ...settings.writer,
+    onWritten: (topic, partition, nextOffset) => tracker.written({ topic, partition }, nextOffset),
+  });
   const onOffsetReset = offsetResetNotice(io.stderr);
   const stopping = new AbortController();
   let member: MemberLoop | null = null;
@@ -181,12 +185,10 @@ class MemberLoop {
         // records: they belong to its next owner now.
         const position = this.#consumer.position(data.topic, data.partition);
         if (position === undefined) continue;
+        // The writer reports each record to the tracker once stdout has taken it.
         const progress = await this.#writer.writePartition(data);
-        if (progress.stoppedAt !== null && position !== undefined) position.stopOffset = Math.min(position.stopOffset ?? Infinity, progress.stoppedAt, position.offset);
-        const tp = { topic: data.topic, partition: data.partition };
-        const offset = progress.nextOffset;
+        if (progress.stoppedAt !== null) position.stopOffset = Math.min(position.stopOffset ?? Infinity, progress.stoppedAt, position.offset);
         await this.#writer.flush();
-        this.#writer.whenWritten((written) => written && this.#tracker.written(tp, offset));
         if (this.#writer.done) break;
       }
     }

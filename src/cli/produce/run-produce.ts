@@ -1,15 +1,19 @@
 // The produce loop: read input, cut it into messages, frame each into the producer, keep to the
 // producer's in-flight window, and end with every message acknowledged or one error line that
-// names the bad line and how many messages were stored before it.
-import { Admin } from '../../client/admin.js';
+// names the bad line and how many messages were stored before it. The producer is idempotent:
+// when the broker goes away it waits for it to come back (--reconnect-timeout-ms) and sends the
+// unacknowledged batches again, which the broker never stores twice.
+import type { Admin } from '../../client/admin.js';
 import type { Connection } from '../../client/connection.js';
 import { Producer, ProduceFailure } from '../../client/producer.js';
-import { SpoolError, errorMessage } from '../../common/errors.js';
+import { ErrorCode } from '../../common/error-codes.js';
+import { BrokerError, BrokerUnavailableError, SpoolError, errorMessage } from '../../common/errors.js';
+import type { BatchProducer } from '../../records/batch-builder.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import { RECORDS_OFFSET, type Compression } from '../../records/record-batch.js';
 import { encodedRecordSize } from '../../records/batch-builder.js';
 import type { RecordHeader } from '../../records/record.js';
-import { connectToBroker } from '../broker-client.js';
+import { BrokerLink } from '../broker-link.js';
 import { formatCount, formatDuration } from '../../term/human.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -34,6 +38,7 @@ export interface ProduceSettings {
   printOffsets: boolean;
   json: boolean;
   lingerMs: number;
+  reconnectTimeoutMs: number;
   compression: Compression;
   quiet: boolean;
 }
@@ -43,15 +48,15 @@ const MAX_IN_FLIGHT = 4;
 
 export async function runProduce(globals: GlobalOptions, settings: ProduceSettings, io: CliIo): Promise<void> {
   const started = performance.now();
-  const connection = await connectToBroker(globals, io);
+  const link = await BrokerLink.open(globals, io);
   try {
-    const metadata = await new Admin(connection).metadata({ topics: [settings.topic], autoCreate: true });
+    const metadata = await link.admin.metadata({ topics: [settings.topic], autoCreate: true });
     const topic = metadata.topics.find((t) => t.name === settings.topic);
     if (topic === undefined) throw new SpoolError(`topic "${settings.topic}" could not be created`);
     if (settings.partition !== null && settings.partition >= topic.partitions) {
       throw new SpoolError(`topic "${topic.name}" has ${topic.partitions} partition(s); --partition ${settings.partition} does not exist`);
     }
-    const count = await produceAll(connection, topic, settings, io, globals.quiet);
+    const count = await produceAll(link, topic, settings, io, globals.quiet);
     if (!settings.quiet && !globals.quiet) {
       const durability = settings.durable || metadata.fsync === 'always'
         ? 'fsynced'
@@ -62,13 +67,42 @@ export async function runProduce(globals: GlobalOptions, settings: ProduceSettin
       io.stderr.write(`produced ${formatCount(count)} message${plural} to ${topic.name} in ${formatDuration(performance.now() - started)} (${durability})\n`);
     }
   } finally {
-    connection.close();
+    link.close();
   }
 }
 
-async function produceAll(connection: Connection, topic: TopicMetadata, settings: ProduceSettings, io: CliIo, quiet: boolean): Promise<number> {
+/**
+ * An id and epoch for the producer; null from a broker too old to hand them out (its batches then
+ * go without sequences, and a lost connection fails the run instead of sending them again).
+ */
+async function producerIdentity(admin: Admin): Promise<BatchProducer | null> {
+  try {
+    return await admin.initProducerId({ producerId: -1, producerEpoch: -1 });
+  } catch (err) {
+    if (err instanceof BrokerError && err.code === ErrorCode.InvalidRequest) return null;
+    throw err;
+  }
+}
+
+/** The producer's way back to a broker that went away: the same socket, within the timeout. */
+function reconnector(link: BrokerLink, timeoutMs: number, io: CliIo): (lost: BrokerUnavailableError) => Promise<Connection> {
+  const seconds = `${timeoutMs / 1000} s`;
+  link.onEvent = (event) =>
+    io.stderr.write(
+      event.kind === 'lost'
+        ? `spool: lost the broker (${event.reason}); waiting up to ${seconds} for it to come back\n`
+        : 'spool: the broker is back; sending again what it had not acknowledged\n',
+    );
+  return async (lost) => {
+    if (await link.reconnect(lost, AbortSignal.timeout(timeoutMs))) return link.connection;
+    throw new BrokerUnavailableError(`lost the broker (${errorMessage(lost)}) and it did not come back within ${seconds}`);
+  };
+}
+
+async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: ProduceSettings, io: CliIo, quiet: boolean): Promise<number> {
   const printer = settings.printOffsets ? new OffsetPrinter((text) => io.stdout.write(text)) : null;
-  const producer = new Producer(connection, {
+  const identity = await producerIdentity(link.admin);
+  const producer = new Producer(link.connection, {
     topic: topic.name,
     partitions: topic.partitions,
     lingerMs: settings.lingerMs,
@@ -77,6 +111,9 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
     durable: settings.durable,
     compression: settings.compression,
     ...(printer === null ? {} : { onAck: (p: number, base: number, n: number) => printer.acked(p, base, n) }),
+    ...(identity === null ? {} : { producer: identity }),
+    // --reconnect-timeout-ms 0: a lost broker fails the run at once.
+    ...(identity === null || settings.reconnectTimeoutMs === 0 ? {} : { reconnect: reconnector(link, settings.reconnectTimeoutMs, io) }),
   });
   const sender = new MessageSender(producer, topic, settings, printer, (message) => io.stderr.write(`spool: ${message}\n`));
   const input = openInput(io, settings.file);
@@ -109,9 +146,10 @@ async function produceAll(connection: Connection, topic: TopicMetadata, settings
   } finally {
     progress.stop();
   }
+  // With idempotence every record acknowledged is stored and nothing else is: the count is exact.
   const failure = producer.failure;
-  if (failure !== null && (badLine === null || failure.firstSequence + 1 < badLine.line)) {
-    throw new SpoolError(`line ${failure.firstSequence + 1}: ${failure.message} (${producer.acknowledgedBeforeFailure} acknowledged before it)`);
+  if (failure !== null && (badLine === null || failure.firstRecord + 1 < badLine.line)) {
+    throw new SpoolError(`line ${failure.firstRecord + 1}: ${failure.message} (${producer.acknowledged} acknowledged before it)`);
   }
   if (badLine !== null) throw new SpoolError(`line ${badLine.line}: ${badLine.message} (${producer.acknowledged} acknowledged before it)`);
   return producer.acknowledged;

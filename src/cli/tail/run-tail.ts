@@ -1,7 +1,8 @@
 // spool tail: the last N records across partitions (last-records.ts), then follow (follow.ts)
 // until Ctrl-C. Into a pipe or file it prints exactly what `consume -f FMT` prints for those
 // records, each record flushed at once; on a terminal it shows the live view (ui/tail-view.tsx),
-// or with --no-follow the same rows printed once.
+// or with --no-follow the same rows printed once. Globs that match no topic are an error with
+// --no-follow; following, it waits for a topic to match, and says so once on a terminal.
 import type { Admin } from '../../client/admin.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError } from '../../common/errors.js';
@@ -46,6 +47,11 @@ export async function runTail(globals: GlobalOptions, settings: TailSettings, io
   process.once('SIGTERM', onSignal);
   try {
     const topics = await matchTopics(link.admin, settings.patterns);
+    if (topics.length === 0) {
+      // Only globs get here: a name that does not exist is an error already.
+      if (!settings.follow) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `no topic matches ${quoted(settings.patterns)} (spool topic list shows the topics)`);
+      if (io.stderr.isTTY === true && !globals.quiet) io.stderr.write(`spool: no topic matches ${quoted(settings.patterns)} yet; waiting for one (Ctrl-C stops)\n`);
+    }
     const start = await readLastRecords(link.connection, link.admin, topics, settings.count, abort.signal);
     const context = { link, topics, start, signal: abort.signal };
     if (liveViewEnabled(io)) {
@@ -76,15 +82,17 @@ export async function matchTopics(admin: Admin, patterns: readonly string[]): Pr
   return [...metadata.topics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** `"a*"`, or `"a*" or "b*"`. */
+function quoted(patterns: readonly string[]): string {
+  return patterns.map((p) => `"${p}"`).join(' or ');
+}
+
 /** Into a pipe: the history, then every new record flushed at once, as `consume -f FMT` prints them. */
 async function tailPlain(context: TailContext, settings: TailSettings, io: CliIo, quiet: boolean): Promise<void> {
   const { start, signal } = context;
   const writer = new RecordWriter(io.stdout, { format: settings.format, filter: settings.filter, count: null, untilTimestamp: null });
   await writeHistory(start.history, settings, io, () => writer.closed);
   if (settings.follow && !writer.closed && !signal.aborted) {
-    if (context.topics.length === 0 && !quiet) {
-      io.stderr.write(`spool: no topic matches ${settings.patterns.map((p) => `"${p}"`).join(' ')} yet; waiting for one (Ctrl-C stops)\n`);
-    }
     const follower = new Follower({
       link: context.link,
       patterns: settings.patterns,

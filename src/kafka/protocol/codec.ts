@@ -26,8 +26,7 @@ import { KafkaProtocolError } from './kafka-protocol-error.js';
 import type { Field } from './schema.js';
 import type { RecordsValue } from './wire-writer.js';
 import { WireWriter } from './wire-writer.js';
-import type { WireReader } from './wire-reader.js';
-import { WireReader as Reader } from './wire-reader.js';
+import { WireReader } from './wire-reader.js';
 
 export type MessageValue = Record<string, unknown>;
 
@@ -185,7 +184,7 @@ function writeValue(f: CompiledField, given: unknown, w: WireWriter, flexible: b
 
 /** Decodes a whole body that starts at `offset` and must end exactly at the end of `frame`. */
 export function decodeBody(fields: readonly Field[], version: number, flexible: boolean, frame: Buffer, offset: number): MessageValue {
-  const reader = new Reader(frame, offset);
+  const reader = new WireReader(frame, offset);
   const value = decodeFields(fields, version, flexible, reader);
   if (reader.remaining !== 0) throw new KafkaProtocolError(`${reader.remaining} bytes left over after the message body`);
   return value;

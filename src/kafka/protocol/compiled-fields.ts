@@ -156,9 +156,7 @@ function compileField(
       element: null,
       minBytes: nullable ? 1 : struct.minBytes,
       makeDefault: () => (nullable || explicitNull ? null : structDefault(struct)),
-      // A struct left out (undefined) is its default, as Kafka leaves a tagged struct at its
-      // defaults off the wire; null is one only where the field may be null.
-      isDefault: (v) => (v === undefined ? true : v === null ? nullable || explicitNull : structIsDefault(struct, v)),
+      isDefault: (v) => v === undefined || (v === null ? nullable || explicitNull : structIsDefault(struct, v)),
     };
   }
   const inner = type.arrayOf;
@@ -180,7 +178,7 @@ function compileField(
     element,
     minBytes: flexible ? 1 : 4,
     makeDefault: () => (nullDefault ? null : []),
-    isDefault: (v) => (v === null || v === undefined ? nullDefault : !nullDefault && (v as readonly unknown[]).length === 0),
+    isDefault: (v) => v === undefined || (v === null ? nullDefault : !nullDefault && (v as readonly unknown[]).length === 0),
   };
 }
 
@@ -198,7 +196,7 @@ function primitiveField(field: Field, kind: KindCode, nullable: boolean, tag: nu
     minBytes,
     makeDefault: () => value,
     isDefault: byteKind
-      ? (v) => (v === null || v === undefined ? value === null : value !== null && byteLength(v) === 0)
+      ? (v) => v === undefined || (v === null ? value === null : value !== null && byteLength(v) === 0)
       : kind === Kind.Uuid
         ? (v) => v === undefined || (typeof v === 'string' && v.toLowerCase() === value)
         : (v) => v === undefined || v === value,

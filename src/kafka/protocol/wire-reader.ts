@@ -5,6 +5,7 @@
 import { KafkaProtocolError } from './kafka-protocol-error.js';
 
 const TWO_32 = 0x1_0000_0000;
+const SHORT_STRING = 32;
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class WireReader {
@@ -138,9 +139,20 @@ export class WireReader {
 
   #utf8(n: number): string {
     this.#need(n, 'a string');
-    const v = this.#buf.toString('utf8', this.#pos, this.#pos + n);
+    const start = this.#pos;
     this.#pos += n;
-    return v;
+    // Names and ids are short and ASCII; building them here beats Buffer#toString's call overhead.
+    if (n <= SHORT_STRING) {
+      const b = this.#buf;
+      let s = '';
+      for (let i = start; i < start + n; i++) {
+        const c = b[i]!;
+        if (c >= 0x80) return b.toString('utf8', start, start + n);
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return this.#buf.toString('utf8', start, start + n);
   }
 
   #view(n: number): Buffer {

@@ -5,7 +5,10 @@
 /** Byte fields at least this long are emitted by reference instead of copied. */
 export const BYTES_BY_REFERENCE = 4096;
 
-const CHUNK_BYTES = 8192;
+// The first chunk is small enough to come from Node's shared allocation pool (cheap for the many
+// small responses); later chunks are larger so big messages are cut into few pieces.
+const FIRST_CHUNK_BYTES = 1024;
+const CHUNK_BYTES = 16384;
 const TWO_32 = 0x1_0000_0000;
 const TWO_63 = 2 ** 63;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,7 +29,7 @@ export class WireWriter {
   #pos = 0;
   #length = 0;
 
-  constructor(chunkBytes = CHUNK_BYTES) {
+  constructor(chunkBytes = FIRST_CHUNK_BYTES) {
     this.#chunk = Buffer.allocUnsafe(chunkBytes);
   }
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import type { FetchedPartition } from '../../../src/client/consumer.js';
 import { RecordWriter, type RecordWriterOptions } from '../../../src/cli/consume/record-writer.js';
 import { compileRecordFilter } from '../../../src/cli/format/record-filter.js';
@@ -77,5 +77,74 @@ describe('cli > RecordWriter > values packed in place', () => {
   test('compressed batches take the copying path and print the same', async () => {
     const result = await written(batches(GROUPS, Compression.Gzip), { valueOnly: true });
     assert.equal(result.text, `alpha\n\n\n${'x'.repeat(300)}\ndelta\necho\nfoxtrot\n`);
+  });
+});
+
+/** A stdout that takes `accepted` writes, then fails every later one as a closed pipe does. */
+function closingStdout(accepted: number): { stdout: Writable; taken: Buffer[] } {
+  const taken: Buffer[] = [];
+  const stdout = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (taken.length >= accepted) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+        return;
+      }
+      taken.push(chunk);
+      callback();
+    },
+  });
+  return { stdout, taken };
+}
+
+describe('cli > RecordWriter > offsets written', () => {
+  const big = (i: number) => record(`${i}:${'v'.repeat(70_000)}`);
+  const data = (records: Buffer, partition = 0): FetchedPartition => ({ topic: 't', partition, fetchOffset: 0, stopOffset: undefined, highWatermark: 0, records });
+
+  for (const valueOnly of [true, false]) {
+    test(`a pipe closed midway: only the records of chunks it took count (valueOnly ${valueOnly})`, async () => {
+      const { stdout, taken } = closingStdout(3);
+      const reported: string[] = [];
+      const format = compileRecordFormat(valueOnly ? 'value' : '%o:%s\\n');
+      const writer = new RecordWriter(stdout, { format, valueOnly, filter: null, count: null, untilTimestamp: null, onWritten: (t, p, o) => reported.push(`${t}/${p}@${o}`) });
+      await writer.writePartition(data(batches([[0, 1, 2, 3, 4, 5].map(big)])));
+      await writer.finish();
+      assert.equal(writer.closed, true);
+      assert.equal(taken.length, 3, 'one record a chunk: each is over the chunk size');
+      assert.deepEqual(reported, ['t/0@1', 't/0@2', 't/0@3']);
+    });
+  }
+
+  test('small records go out in chunks of whole records; progress past filtered records is reported after them', async () => {
+    const { stdout, taken } = closingStdout(Infinity);
+    const reported: Array<{ offset: number; linesTaken: number }> = [];
+    const linesIn = (chunks: Buffer[]) => chunks.reduce((n, c) => n + c.toString().split('\n').length - 1, 0);
+    const many = Array.from({ length: 2000 }, (_, i) => record(`${i}`.padStart(99, '0')));
+    const writer = new RecordWriter(stdout, {
+      format: compileRecordFormat('value'),
+      valueOnly: true,
+      filter: compileRecordFilter({ grep: '^0' }),
+      count: null,
+      untilTimestamp: null,
+      onWritten: (_t, _p, offset) => reported.push({ offset, linesTaken: linesIn(taken) }),
+    });
+    await writer.writePartition(data(batches([many.slice(0, 1000), many.slice(1000), [record('skipped-1'), record('skipped-2')]])));
+    await writer.finish();
+    assert.ok(taken.length > 2, `several chunks, not one write: ${taken.length}`);
+    for (const chunk of taken) assert.equal(chunk[chunk.length - 1], 0x0a, 'a chunk ends at the end of a record');
+    assert.equal(linesIn(taken), 2000);
+    // Each offset is reported once the records below it are taken, and not before.
+    for (const { offset, linesTaken } of reported.slice(0, -1)) assert.equal(linesTaken, offset);
+    assert.deepEqual(reported[reported.length - 1], { offset: 2002, linesTaken: 2000 }, 'the filtered records at the end count as consumed');
+  });
+
+  test('offsets of several partitions are reported per partition, in the order written', async () => {
+    const stdout = new PassThrough();
+    stdout.resume();
+    const reported: string[] = [];
+    const writer = new RecordWriter(stdout, { format: compileRecordFormat('%p %s\\n'), filter: null, count: null, untilTimestamp: null, onWritten: (_t, p, o) => reported.push(`${p}@${o}`) });
+    await writer.writePartition(data(batches([[record('a'), record('b')]]), 0));
+    await writer.writePartition(data(batches([[record('c')]]), 1));
+    await writer.finish();
+    assert.deepEqual(reported, ['0@2', '1@1']);
   });
 });

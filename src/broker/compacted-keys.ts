@@ -1,8 +1,8 @@
 // A compacted topic keeps the latest record per key, so a record without a key has no place in
 // it: such a batch is refused, as Kafka refuses it.
-import { ErrorCode } from '../../common/error-codes.js';
-import { SpoolError } from '../../common/errors.js';
-import { RecordCursor } from '../../records/record-cursor.js';
+import { ErrorCode } from '../common/error-codes.js';
+import { SpoolError } from '../common/errors.js';
+import { RecordCursor } from '../records/record-cursor.js';
 
 export function checkCompactedKeys(records: Buffer, pos: number, size: number): void {
   const cursor = new RecordCursor();
