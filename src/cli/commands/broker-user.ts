@@ -41,6 +41,7 @@ Examples:
     .argument('<name>', 'user name (letters, digits, . _ @ + -)')
     .option('--password-stdin', 'read the password from stdin (else it is asked for on the terminal)')
     .addOption(new Option('--mechanism <mechanism>', 'the SCRAM hash(es) to store keys for').choices([...SCRAM_MECHANISMS, 'all']).default('all'))
+    .addHelpText('after', "\nExamples:\n  printf '%s' \"$PASSWORD\" | spool broker user add alice --password-stdin\n  spool broker user add bob --mechanism SCRAM-SHA-512     # asks for the password on the terminal\n")
     .action(async (name: string, flags: { passwordStdin?: boolean; mechanism: ScramMechanism | 'all' }, command: Command) => {
       checkName(name);
       const globals = globalOptions(command, io);
@@ -57,6 +58,7 @@ Examples:
 
   subcommand(user, 'remove', 'remove a user (open connections stay; new logins are refused)')
     .argument('<name>', 'user name')
+    .addHelpText('after', '\nExample:\n  spool broker user remove alice\n')
     .action(async (name: string, _flags: unknown, command: Command) => {
       const removed = await withUsers(globalOptions(command, io), (users) => users.remove(name));
       if (removed === 0) throw new SpoolError(`user ${name} does not exist`);
@@ -65,6 +67,7 @@ Examples:
 
   subcommand(user, 'list', 'list the users and their SCRAM mechanisms')
     .option('--json', 'print JSON')
+    .addHelpText('after', "\nExamples:\n  spool broker user list\n  spool broker user list --json | jq -r '.[].name'\n")
     .action(async (flags: { json?: boolean }, command: Command) => {
       const entries = await withUsers(globalOptions(command, io), (users) => {
         const byName = new Map<string, UserEntry>();
