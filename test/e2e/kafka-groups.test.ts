@@ -5,11 +5,12 @@
 // are the same store `spool consume -g` uses, and survive a broker restart. `spool group`
 // lists, describes, resets and deletes Kafka groups under its own rules.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Kafka, logLevel, type Consumer as KafkaJsConsumer } from 'kafkajs';
 import { Consumer as PlatformaticConsumer, stringDeserializers } from '@platformatic/kafka';
 import { caughtUp, describeGroup, listGroups, produceKeyed, values, waitForGroup, WAIT_MS, type GroupDescription } from '../helpers/group-helpers.js';
-import { haveKcat, havePythonKafka, kafkaSandbox } from '../helpers/kafka-clients.js';
+import { haveKcat, havePythonKafka, KAFKA_CLIENT_SCRIPTS, kafkaSandbox } from '../helpers/kafka-clients.js';
 import { pythonAssignment, pythonEvents, pythonRecords, startPythonMember } from '../helpers/kafka-group-members.js';
 import { assertExit, assertOneErrorLine, stdoutLines, SpoolProcess } from '../helpers/spool-cli.js';
 import type { SpoolSandbox } from '../helpers/spool-sandbox.js';
@@ -150,6 +151,61 @@ describe('e2e > kafka > consumer groups', () => {
     }
   });
 
+  test('@platformatic/kafka static members: one killed and restarted within its session timeout gets its partitions back without a rebalance', async () => {
+    assertExit(await sandbox.run(['topic', 'create', 'static-p', '-p', '4']), 0);
+    const script = join(KAFKA_CLIENT_SCRIPTS, 'static_member.mjs');
+    const start = (instance: string) => {
+      const p = new SpoolProcess(process.execPath, [script, bootstrap, 'static-p', 'statics-p', instance, '20000'], { stdin: 'ignore' });
+      members.push(p);
+      return p;
+    };
+    const last = (p: SpoolProcess) => {
+      const lines = stdoutLines({ code: 0, signal: null, stdout: p.stdout, stderr: '' }).map((l) => JSON.parse(l) as { assigned: number[]; generation: number; memberId: string });
+      return lines.at(-1);
+    };
+    const a = start('a');
+    const b = start('b');
+    const settled = (await waitForGroup(sandbox, 'statics-p', stableAs([2, 2]), '2 static members')).description;
+    await until(() => last(a)?.assigned.length === 2 && last(b)?.assigned.length === 2, 'both to report 2 partitions');
+    const before = last(a)!;
+    const bLinesBefore = b.stdoutLineCount;
+    a.kill('SIGKILL');
+    await a.exited;
+    const again = start('a');
+    await until(() => last(again)?.assigned.length === 2, 'the restarted member to get its partitions');
+    assert.deepEqual(last(again)!.assigned, before.assigned, 'the same partitions as before');
+    assert.notEqual(last(again)!.memberId, before.memberId, 'under a new member id');
+    const now = await describeGroup(sandbox, 'statics-p');
+    assert.equal(now.state, 'stable');
+    assert.equal(now.generation, settled.generation, 'no rebalance: the generation did not move');
+    assert.equal(b.stdoutLineCount, bLinesBefore, 'the other member’s assignment never changed');
+    for (const m of [again, b]) m.kill('SIGKILL');
+  });
+
+  test('@platformatic/kafka: a member killed with kill -9 loses its partitions after its session timeout, not before', async (t) => {
+    assertExit(await sandbox.run(['topic', 'create', 'dyn-p', '-p', '4']), 0);
+    const script = join(KAFKA_CLIENT_SCRIPTS, 'static_member.mjs');
+    const start = () => {
+      const p = new SpoolProcess(process.execPath, [script, bootstrap, 'dyn-p', 'dynamic-p', '-', String(SESSION_TIMEOUT_MS)], { stdin: 'ignore' });
+      members.push(p);
+      return p;
+    };
+    const victim = start();
+    const survivor = start();
+    const { description } = await waitForGroup(sandbox, 'dynamic-p', stableAs([2, 2]), '2 members');
+    const killedMs = Date.now();
+    victim.kill('SIGKILL');
+    await victim.exited;
+    await new Promise((resolve) => setTimeout(resolve, SESSION_TIMEOUT_MS / 2));
+    const meanwhile = await describeGroup(sandbox, 'dynamic-p');
+    assert.equal(meanwhile.members.length, 2, 'within its session timeout the killed member still counts');
+    const moved = await waitForGroup(sandbox, 'dynamic-p', stableAs([4]), 'the survivor to own all 4 partitions', { sinceMs: killedMs });
+    t.diagnostic(`partitions moved ${moved.elapsedMs} ms after kill -9 (session timeout ${SESSION_TIMEOUT_MS} ms)`);
+    assert.ok(moved.elapsedMs >= SESSION_TIMEOUT_MS - 500);
+    assert.ok(moved.description.generation > description.generation);
+    survivor.kill('SIGKILL');
+  });
+
   test('kcat balanced consumers share a topic; spool group describe shows them with lag; a kill -9 hands over after the session timeout', { skip: !haveKcat() }, async (t) => {
     if (!librdkafkaConsumes) return t.skip(NEEDS_PRODUCE);
     assertExit(await sandbox.run(['topic', 'create', 'kc', '-p', '4']), 0);
@@ -277,6 +333,13 @@ describe('e2e > kafka > consumer groups', () => {
     await kafkaMember.subscribe({ topic: 'mixed' });
     await kafkaMember.run({ eachMessage: async () => undefined });
     await waitForGroup(sandbox, 'mixed-g', stableAs([2]), 'the kafkajs member took the idle group over');
+    // spool top counts the Kafka connections and requests beside the socket's.
+    const top = await sandbox.run(['top', '--json', '--interval-ms', '100']);
+    assertExit(top, 0, 'spool top --json');
+    const broker = (JSON.parse(top.stdout.toString()) as { broker: { socketConnections: number; kafkaConnections: number | null; kafkaRequests: number | null } }).broker;
+    assert.ok(broker.socketConnections >= 1);
+    assert.ok((broker.kafkaConnections ?? 0) >= 1, 'the kafkajs member is connected');
+    assert.ok((broker.kafkaRequests ?? 0) > 0);
     const refused = await sandbox.run(['consume', 'mixed', '-g', 'mixed-g', '-e']);
     const line = assertOneErrorLine(refused, 1, 'spool consume -g into a Kafka group');
     assert.match(line, /^spool: group "mixed-g" is in use by Kafka clients \(1 member\)/);
