@@ -13,26 +13,16 @@
 //
 // Group names are shared with spool's own coordinator through the GroupDirectory: this is its
 // 'kafka' driver, and a group whose members are spool consumers is refused with
-// INCONSISTENT_GROUP_PROTOCOL.
+// INCONSISTENT_GROUP_PROTOCOL. Offset commits follow the rules in classic-offset-commits.ts.
 import { ErrorCode } from '../../common/error-codes.js';
 import { SpoolError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { GroupDirectory, GroupDriver, GroupOverview } from '../../broker/group-directory.js';
-import type { GroupStateName } from '../../protocol/messages/group-admin.js';
-import type { TopicPartition } from '../../protocol/messages/topic-partitions.js';
-import type { OffsetToSave } from '../../storage/group-store.js';
-import { CONSUMER_PROTOCOL_TYPE, decodeAssignment, decodeSubscription } from '../protocol/consumer-protocol.js';
-import {
-  ClassicGroup,
-  joinError,
-  sameProtocols,
-  syncError,
-  type ClassicGroupState,
-  type ClassicMember,
-  type JoinResult,
-  type MemberProtocol,
-  type SyncResult,
-} from './classic-group.js';
+import { ClassicGroup, joinError, sameProtocols, syncError, type ClassicMember, type JoinResult, type MemberProtocol, type SyncResult } from './classic-group.js';
+import { classicGroupOverview } from './classic-group-overview.js';
+import { ClassicOffsetCommits, type MemberRef } from './classic-offset-commits.js';
+
+export type { MemberRef };
 
 /** Session timeouts a member may ask for. Kafka's minimum is 6 s; a local broker allows quicker failover. */
 export const MIN_SESSION_TIMEOUT_MS = 1000;
@@ -66,13 +56,6 @@ export interface SyncRequest {
   assignments: ReadonlyMap<string, Buffer>;
 }
 
-export interface MemberRef {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId: string | null;
-}
-
 export interface LeavingMember {
   memberId: string;
   groupInstanceId: string | null;
@@ -89,14 +72,15 @@ export class ClassicGroupCoordinator implements GroupDriver {
   readonly #directory: GroupDirectory;
   readonly #topics: CoordinatorTopics;
   readonly #logger: Logger;
-  readonly #now: () => number;
   readonly #groups = new Map<string, ClassicGroup>();
+  /** OffsetCommit and OffsetDelete, under this coordinator's rules. */
+  readonly offsets: ClassicOffsetCommits;
 
   constructor(directory: GroupDirectory, topics: CoordinatorTopics, logger: Logger, now: () => number = Date.now) {
     this.#directory = directory;
     this.#topics = topics;
     this.#logger = logger;
-    this.#now = now;
+    this.offsets = new ClassicOffsetCommits(this, directory, now);
     directory.register(this);
   }
 
@@ -119,7 +103,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
     const group = this.#groups.get(request.groupId);
     if (group === undefined) return ErrorCode.UnknownMemberId;
     if (group.is('Dead')) return ErrorCode.CoordinatorNotAvailable;
-    const invalid = validateCurrentMember(group, request.memberId, request.groupInstanceId);
+    const invalid = group.validateMember(request.memberId, request.groupInstanceId);
     if (invalid !== null) return invalid;
     const member = group.members.get(request.memberId)!;
     switch (group.state) {
@@ -127,14 +111,14 @@ export class ClassicGroupCoordinator implements GroupDriver {
         return ErrorCode.UnknownMemberId;
       case 'CompletingRebalance':
         // A member may heartbeat between its JoinGroup answer and its SyncGroup.
-        this.#heartbeatReceived(group, member);
+        this.keepAlive(group, member);
         return ErrorCode.None;
       case 'PreparingRebalance':
-        this.#heartbeatReceived(group, member);
+        this.keepAlive(group, member);
         return ErrorCode.RebalanceInProgress;
       case 'Stable':
         if (request.generationId !== group.generationId) return ErrorCode.IllegalGeneration;
-        this.#heartbeatReceived(group, member);
+        this.keepAlive(group, member);
         return ErrorCode.None;
       case 'Dead':
         return ErrorCode.CoordinatorNotAvailable;
@@ -151,97 +135,11 @@ export class ClassicGroupCoordinator implements GroupDriver {
     return { errorCode: ErrorCode.None, members };
   }
 
-  /**
-   * Whether an OffsetCommit may store its offsets (0), else the error for every partition. A
-   * commit from outside the group (generation -1, no member id) is allowed while the group has
-   * no members, as Kafka allows standalone consumers and admin tools to commit.
-   */
-  commitOffsets(request: MemberRef, offsets: readonly OffsetToSave[]): number {
-    if (request.groupId === '') return ErrorCode.InvalidGroupId;
-    const simple = request.generationId < 0 && request.memberId === '' && request.groupInstanceId === null;
-    const group = this.#groups.get(request.groupId);
-    if (group === undefined) {
-      // Not held here: an idle group, a new one, or one spool's consumers are in.
-      if (this.#directory.memberCount(request.groupId) > 0) return ErrorCode.UnknownMemberId;
-      if (request.generationId >= 0) return ErrorCode.IllegalGeneration;
-      if (!simple) return ErrorCode.UnknownMemberId;
-      this.#directory.ensure(request.groupId, 'kafka', null);
-      this.#store(request.groupId, offsets);
-      return ErrorCode.None;
-    }
-    if (group.is('Dead')) return ErrorCode.CoordinatorNotAvailable;
-    if (!simple) {
-      const invalid = validateCurrentMember(group, request.memberId, request.groupInstanceId) ?? (request.generationId !== group.generationId ? ErrorCode.IllegalGeneration : null);
-      if (invalid !== null) return invalid;
-    } else if (!group.is('Empty')) {
-      return ErrorCode.UnknownMemberId;
-    }
-    switch (group.state) {
-      case 'Empty':
-        break;
-      case 'Stable':
-      case 'PreparingRebalance': {
-        // Offsets are taken during PreparingRebalance: the member learns of the rebalance from
-        // its next heartbeat, and commits what it processed before it rejoins.
-        const member = group.members.get(request.memberId);
-        if (member !== undefined) this.#heartbeatReceived(group, member);
-        break;
-      }
-      case 'CompletingRebalance':
-        return ErrorCode.RebalanceInProgress;
-    }
-    this.#store(request.groupId, offsets);
-    return ErrorCode.None;
-  }
-
-  /**
-   * OffsetDelete: the group-level error, and per partition either deleted (0) or refused because
-   * a live member subscribes to its topic (GROUP_SUBSCRIBED_TO_TOPIC).
-   */
-  deleteOffsets(groupId: string, partitions: readonly TopicPartition[]): { errorCode: number; results: Array<TopicPartition & { errorCode: number }> } {
-    const overview = this.#directory.overview(groupId);
-    if (overview === undefined) return { errorCode: ErrorCode.GroupIdNotFound, results: [] };
-    let subscribed = new Set<string>();
-    if (overview.members.length > 0) {
-      const group = this.#groups.get(groupId);
-      if (group !== undefined && group.protocolType !== CONSUMER_PROTOCOL_TYPE) return { errorCode: ErrorCode.NonEmptyGroup, results: [] };
-      subscribed = new Set([...overview.subscribed, ...overview.members.flatMap((m) => m.assignment)].map((tp) => tp.topic));
-    }
-    const results = partitions.map((tp) => {
-      if (subscribed.has(tp.topic)) return { ...tp, errorCode: ErrorCode.GroupSubscribedToTopic };
-      this.#directory.store.offsetDelete(groupId, tp.topic, tp.partition);
-      return { ...tp, errorCode: ErrorCode.None };
-    });
-    return { errorCode: ErrorCode.None, results };
-  }
-
   // --- GroupDriver ---
 
   overview(name: string): GroupOverview | undefined {
     const group = this.#groups.get(name);
-    if (group === undefined) return undefined;
-    const subscribed = new Map<string, TopicPartition>();
-    for (const member of group.members.values()) {
-      const metadata = member.protocols.find((p) => p.name === group.protocolName)?.metadata ?? member.protocols[0]?.metadata;
-      const topics = metadata === undefined || group.protocolType !== CONSUMER_PROTOCOL_TYPE ? [] : (decodeSubscription(metadata)?.topics ?? []);
-      for (const topic of topics) {
-        for (let p = 0; p < this.#topics.partitionCount(topic); p++) subscribed.set(`${topic}\u0000${p}`, { topic, partition: p });
-      }
-    }
-    return {
-      name,
-      protocol: 'kafka',
-      state: stateName(group.state),
-      generation: group.generationId,
-      members: [...group.members.values()].map((m) => ({
-        memberId: m.memberId,
-        clientId: m.clientId,
-        pid: null,
-        host: m.clientHost.replace(/^\//, ''),
-        assignment: group.protocolType === CONSUMER_PROTOCOL_TYPE ? (decodeAssignment(m.assignment) ?? []) : [],
-      })),
-      subscribed: [...subscribed.values()],
-    };
+    return group === undefined ? undefined : classicGroupOverview(group, this.#topics.partitionCount);
   }
 
   memberCount(name: string): number {
@@ -311,7 +209,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
     if (group.is('Dead')) return respond(joinError(memberId, ErrorCode.CoordinatorNotAvailable));
     if (!group.supportsProtocols(request.protocolType, request.protocols)) return respond(joinError(memberId, ErrorCode.InconsistentGroupProtocol));
     if (group.pendingMembers.has(memberId)) return this.#addMemberAndRebalance(group, memberId, request, respond);
-    const invalid = validateCurrentMember(group, memberId, request.groupInstanceId);
+    const invalid = group.validateMember(memberId, request.groupInstanceId);
     if (invalid !== null) return respond(joinError(memberId, invalid));
     const member = group.members.get(memberId)!;
     member.sessionTimeoutMs = request.sessionTimeoutMs;
@@ -321,7 +219,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
         return this.#updateMemberAndRebalance(group, member, request.protocols, respond, `${memberId} rejoined`);
       case 'CompletingRebalance':
         // The same metadata: it missed its JoinGroup answer; give it the current generation again.
-        if (sameProtocols(member.protocols, request.protocols)) return respond(currentGeneration(group, memberId, group.isLeader(memberId)));
+        if (sameProtocols(member.protocols, request.protocols)) return respond(group.currentGeneration(memberId, group.isLeader(memberId)));
         return this.#updateMemberAndRebalance(group, member, request.protocols, respond, `${memberId} changed its subscription`);
       case 'Stable':
         // The leader rejoins to have the assignment redone (e.g. a topic it follows grew).
@@ -329,7 +227,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
         if (!sameProtocols(member.protocols, request.protocols)) {
           return this.#updateMemberAndRebalance(group, member, request.protocols, respond, `${memberId} changed its subscription`);
         }
-        return respond(currentGeneration(group, memberId, false));
+        return respond(group.currentGeneration(memberId, false));
       case 'Empty':
       case 'Dead':
         return respond(joinError(memberId, ErrorCode.UnknownMemberId));
@@ -372,7 +270,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
     member.clientHost = request.clientHost;
     member.sessionTimeoutMs = request.sessionTimeoutMs;
     member.rebalanceTimeoutMs = request.rebalanceTimeoutMs;
-    this.#heartbeatReceived(group, member);
+    this.keepAlive(group, member);
     group.updateMember(member, request.protocols, respond);
     switch (group.state) {
       case 'Stable':
@@ -381,7 +279,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
         // returned so that the member does not think it must assign.
         if (group.protocolName === group.selectProtocol()) {
           this.#logger.info(`group ${group.name}: static member ${request.groupInstanceId} is back as ${newMemberId}, no rebalance`);
-          group.answerJoin(member, { ...currentGeneration(group, newMemberId, false), leaderId: leaderBefore ?? '' });
+          group.answerJoin(member, { ...group.currentGeneration(newMemberId, false), leaderId: leaderBefore ?? '' });
         } else {
           this.#maybePrepareRebalance(group, `static member ${request.groupInstanceId} rejoined with other protocols`);
         }
@@ -449,8 +347,8 @@ export class ClassicGroupCoordinator implements GroupDriver {
     }
     this.#logger.info(`group ${group.name} generation ${group.generationId}: ${group.members.size} member(s), protocol ${group.protocolName}, leader ${group.leaderId}`);
     for (const member of group.members.values()) {
-      group.answerJoin(member, currentGeneration(group, member.memberId, group.isLeader(member.memberId)));
-      this.#heartbeatReceived(group, member);
+      group.answerJoin(member, group.currentGeneration(member.memberId, group.isLeader(member.memberId)));
+      this.keepAlive(group, member);
       member.isNew = false;
       group.pendingSync.add(member.memberId);
     }
@@ -479,7 +377,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
     if (group === undefined) return respond(syncError(ErrorCode.UnknownMemberId));
     if (group.is('Dead')) return respond(syncError(ErrorCode.CoordinatorNotAvailable));
     const invalid =
-      validateCurrentMember(group, request.memberId, request.groupInstanceId) ??
+      group.validateMember(request.memberId, request.groupInstanceId) ??
       (request.generationId !== group.generationId
         ? ErrorCode.IllegalGeneration
         : (request.protocolType !== null && request.protocolType !== group.protocolType) || (request.protocolName !== null && request.protocolName !== group.protocolName)
@@ -507,7 +405,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
       case 'Stable':
         group.pendingSync.delete(member.memberId);
         respond({ errorCode: ErrorCode.None, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment });
-        this.#heartbeatReceived(group, member);
+        this.keepAlive(group, member);
         return;
       case 'Dead':
         return respond(syncError(ErrorCode.CoordinatorNotAvailable));
@@ -529,7 +427,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
         assignment: member.assignment,
       });
       // Its session may have run out while it waited: it starts again from its answer.
-      if (answered) this.#heartbeatReceived(group, member);
+      if (answered) this.keepAlive(group, member);
     }
   }
 
@@ -548,7 +446,7 @@ export class ClassicGroupCoordinator implements GroupDriver {
       this.#tryCompleteJoin(group);
       return ErrorCode.None;
     }
-    const invalid = validateCurrentMember(group, leaving.memberId, leaving.groupInstanceId);
+    const invalid = group.validateMember(leaving.memberId, leaving.groupInstanceId);
     if (invalid !== null) return invalid;
     this.#removeMember(group, group.members.get(leaving.memberId)!, `${leaving.memberId} left${reasonNote(leaving.reason)}`);
     return ErrorCode.None;
@@ -575,7 +473,8 @@ export class ClassicGroupCoordinator implements GroupDriver {
     }
   }
 
-  #heartbeatReceived(group: ClassicGroup, member: ClassicMember): void {
+  /** The member showed it is alive (a heartbeat, a commit, an answer): its session starts over. */
+  keepAlive(group: ClassicGroup, member: ClassicMember): void {
     this.#scheduleExpiry(group, member, member.sessionTimeoutMs);
   }
 
@@ -593,10 +492,6 @@ export class ClassicGroupCoordinator implements GroupDriver {
     if (group.members.get(member.memberId) !== member) return;
     if (!member.isNew && (member.awaitingJoin !== null || member.awaitingSync !== null)) return;
     this.#removeMember(group, member, `${member.memberId} timed out (session timeout ${member.sessionTimeoutMs} ms)`);
-  }
-
-  #store(groupId: string, offsets: readonly OffsetToSave[]): void {
-    if (offsets.length > 0) this.#directory.store.offsetsSave(groupId, offsets, this.#now());
   }
 
   /** The group goes: answer whatever waits with `errorCode`, stop its timers. */
@@ -617,49 +512,6 @@ export class ClassicGroupCoordinator implements GroupDriver {
   }
 }
 
-/** Whether the member (by id, or by instance id for a static one) is the current one. */
-function validateCurrentMember(group: ClassicGroup, memberId: string, groupInstanceId: string | null): number | null {
-  if (groupInstanceId !== null) {
-    if (!group.staticMembers.has(groupInstanceId)) return ErrorCode.UnknownMemberId;
-    if (group.isStaticMemberFenced(memberId, groupInstanceId)) return ErrorCode.FencedInstanceId;
-    return null;
-  }
-  return group.members.has(memberId) ? null : ErrorCode.UnknownMemberId;
-}
-
-function currentGeneration(group: ClassicGroup, memberId: string, withMembers: boolean): JoinResult {
-  return {
-    errorCode: ErrorCode.None,
-    memberId,
-    generationId: group.generationId,
-    protocolType: group.protocolType,
-    protocolName: group.protocolName,
-    leaderId: group.leaderId ?? '',
-    members: withMembers
-      ? [...group.members.values()].map((m) => ({
-          memberId: m.memberId,
-          groupInstanceId: m.groupInstanceId,
-          metadata: m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? Buffer.alloc(0),
-        }))
-      : [],
-  };
-}
-
 function reasonNote(reason: string | null): string {
   return reason === null || reason === '' ? '' : ` (client: ${reason})`;
-}
-
-/** Kafka's five states in `spool group`'s three words (and dead). */
-export function stateName(state: ClassicGroupState): GroupStateName {
-  switch (state) {
-    case 'Empty':
-      return 'empty';
-    case 'PreparingRebalance':
-    case 'CompletingRebalance':
-      return 'rebalancing';
-    case 'Stable':
-      return 'stable';
-    case 'Dead':
-      return 'dead';
-  }
 }

@@ -226,6 +226,35 @@ export class ClassicGroup {
     return member;
   }
 
+  /** The error for a member that is not the current one (by id, or by instance id for a static one); null when it is. */
+  validateMember(memberId: string, groupInstanceId: string | null): number | null {
+    if (groupInstanceId !== null) {
+      if (!this.staticMembers.has(groupInstanceId)) return ErrorCode.UnknownMemberId;
+      if (this.isStaticMemberFenced(memberId, groupInstanceId)) return ErrorCode.FencedInstanceId;
+      return null;
+    }
+    return this.members.has(memberId) ? null : ErrorCode.UnknownMemberId;
+  }
+
+  /** The current generation as a JoinGroup answer; the leader's lists every member's subscription. */
+  currentGeneration(memberId: string, withMembers: boolean): JoinResult {
+    return {
+      errorCode: ErrorCode.None,
+      memberId,
+      generationId: this.generationId,
+      protocolType: this.protocolType,
+      protocolName: this.protocolName,
+      leaderId: this.leaderId ?? '',
+      members: withMembers
+        ? [...this.members.values()].map((m) => ({
+            memberId: m.memberId,
+            groupInstanceId: m.groupInstanceId,
+            metadata: m.protocols.find((p) => p.name === this.protocolName)?.metadata ?? Buffer.alloc(0),
+          }))
+        : [],
+    };
+  }
+
   /** Whether `memberId` is an old incarnation of static member `groupInstanceId`. */
   isStaticMemberFenced(memberId: string, groupInstanceId: string): boolean {
     const current = this.staticMembers.get(groupInstanceId);

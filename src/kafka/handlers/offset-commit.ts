@@ -37,7 +37,7 @@ export const offsetCommitApi = kafkaApi<OffsetCommitRequest, OffsetCommitRespons
     });
     results.set(topic, answers);
   }
-  const errorCode = ctx.groups.commitOffsets(
+  const errorCode = ctx.groups.offsets.commit(
     { groupId: request.groupId, generationId: request.generationIdOrMemberEpoch, memberId: request.memberId, groupInstanceId: request.groupInstanceId },
     valid,
   );

@@ -5,7 +5,7 @@ import { OFFSET_DELETE, type OffsetDeleteRequest, type OffsetDeleteResponse } fr
 
 export const offsetDeleteApi = kafkaApi<OffsetDeleteRequest, OffsetDeleteResponse>(OFFSET_DELETE, (ctx, request) => {
   const wanted = request.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex })));
-  const { errorCode, results } = ctx.groups.deleteOffsets(request.groupId, wanted);
+  const { errorCode, results } = ctx.groups.offsets.delete(request.groupId, wanted);
   const errors = new Map(results.map((r) => [`${r.topic}\u0000${r.partition}`, r.errorCode]));
   return {
     errorCode,

@@ -194,22 +194,22 @@ describe('kafka > ClassicGroupCoordinator', () => {
   test('OffsetCommit: a simple commit to an empty group; only members commit to a live one, at its generation and not while it completes a rebalance', async () => {
     const { kafka, directory } = setup();
     const offsets = [{ topic: 't', partition: 0, offset: 5, metadata: 'm' }];
-    assert.equal(kafka.commitOffsets({ groupId: 'g7', generationId: -1, memberId: '', groupInstanceId: null }, offsets), ErrorCode.None);
+    assert.equal(kafka.offsets.commit({ groupId: 'g7', generationId: -1, memberId: '', groupInstanceId: null }, offsets), ErrorCode.None);
     assert.deepEqual(directory.store.offsets('g7').map((o) => [o.offset, o.metadata]), [[5, 'm']]);
-    assert.equal(kafka.commitOffsets({ groupId: 'g7-missing', generationId: 3, memberId: 'x', groupInstanceId: null }, offsets), ErrorCode.IllegalGeneration);
+    assert.equal(kafka.offsets.commit({ groupId: 'g7-missing', generationId: 3, memberId: 'x', groupInstanceId: null }, offsets), ErrorCode.IllegalGeneration);
     const a = await kafka.join(joinReq('g7'));
-    assert.equal(kafka.commitOffsets({ groupId: 'g7', generationId: a.generationId, memberId: a.memberId, groupInstanceId: null }, offsets), ErrorCode.RebalanceInProgress, 'CompletingRebalance');
+    assert.equal(kafka.offsets.commit({ groupId: 'g7', generationId: a.generationId, memberId: a.memberId, groupInstanceId: null }, offsets), ErrorCode.RebalanceInProgress, 'CompletingRebalance');
     await kafka.sync({ groupId: 'g7', generationId: a.generationId, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: new Map() });
-    assert.equal(kafka.commitOffsets({ groupId: 'g7', generationId: -1, memberId: '', groupInstanceId: null }, offsets), ErrorCode.UnknownMemberId);
-    assert.equal(kafka.commitOffsets({ groupId: 'g7', generationId: a.generationId - 1, memberId: a.memberId, groupInstanceId: null }, offsets), ErrorCode.IllegalGeneration);
-    assert.equal(kafka.commitOffsets({ groupId: 'g7', generationId: a.generationId, memberId: a.memberId, groupInstanceId: null }, [{ topic: 't', partition: 0, offset: 9 }]), ErrorCode.None);
+    assert.equal(kafka.offsets.commit({ groupId: 'g7', generationId: -1, memberId: '', groupInstanceId: null }, offsets), ErrorCode.UnknownMemberId);
+    assert.equal(kafka.offsets.commit({ groupId: 'g7', generationId: a.generationId - 1, memberId: a.memberId, groupInstanceId: null }, offsets), ErrorCode.IllegalGeneration);
+    assert.equal(kafka.offsets.commit({ groupId: 'g7', generationId: a.generationId, memberId: a.memberId, groupInstanceId: null }, [{ topic: 't', partition: 0, offset: 9 }]), ErrorCode.None);
     assert.equal(directory.store.offsets('g7')[0]!.offset, 9);
     // OffsetDelete refuses what a live member subscribes to.
-    assert.deepEqual(kafka.deleteOffsets('g7', [{ topic: 't', partition: 0 }]).results.map((r) => r.errorCode), [ErrorCode.GroupSubscribedToTopic]);
+    assert.deepEqual(kafka.offsets.delete('g7', [{ topic: 't', partition: 0 }]).results.map((r) => r.errorCode), [ErrorCode.GroupSubscribedToTopic]);
     assert.equal(kafka.leave('g7', [{ memberId: a.memberId, groupInstanceId: null, reason: null }]).members[0]!.errorCode, ErrorCode.None);
-    assert.deepEqual(kafka.deleteOffsets('g7', [{ topic: 't', partition: 0 }]).results.map((r) => r.errorCode), [ErrorCode.None]);
+    assert.deepEqual(kafka.offsets.delete('g7', [{ topic: 't', partition: 0 }]).results.map((r) => r.errorCode), [ErrorCode.None]);
     assert.deepEqual(directory.store.offsets('g7'), []);
-    assert.equal(kafka.deleteOffsets('never-was', []).errorCode, ErrorCode.GroupIdNotFound);
+    assert.equal(kafka.offsets.delete('never-was', []).errorCode, ErrorCode.GroupIdNotFound);
   });
 
   test('one namespace with spool’s coordinator: each protocol is refused while the other has members, and takes an idle group over', async () => {
@@ -218,7 +218,7 @@ describe('kafka > ClassicGroupCoordinator', () => {
     const member = spool.join({ group: 'both', topics: ['t'], clientId: 'spool', pid: 1, host: 'h', sessionTimeoutMs: 30_000 }, (cb) => closers.push(cb));
     const refused = await kafka.join(joinReq('both'));
     assert.equal(refused.errorCode, ErrorCode.InconsistentGroupProtocol);
-    assert.equal(kafka.commitOffsets({ groupId: 'both', generationId: -1, memberId: '', groupInstanceId: null }, [{ topic: 't', partition: 0, offset: 1 }]), ErrorCode.UnknownMemberId);
+    assert.equal(kafka.offsets.commit({ groupId: 'both', generationId: -1, memberId: '', groupInstanceId: null }, [{ topic: 't', partition: 0, offset: 1 }]), ErrorCode.UnknownMemberId);
     spool.leave('both', member.memberId);
     const generation = directory.row('both')!.generation;
     const a = await kafka.join(joinReq('both'));
