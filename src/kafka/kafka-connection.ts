@@ -147,7 +147,8 @@ export class KafkaConnection implements KafkaSession {
   #respond(api: KafkaApi, header: RequestHeader, response: object | typeof NO_RESPONSE): void {
     if (this.#closed || response === NO_RESPONSE) return;
     this.#write(encodeResponse(api.schema, header.apiVersion, header.correlationId, response));
-    if (this.#ending) this.#socket.end();
+    // Closed once the answer is flushed, whether or not the client closes its side.
+    if (this.#ending) this.#socket.end(() => this.#socket.destroy());
   }
 
   /**
