@@ -87,7 +87,14 @@ export class GroupCoordinator implements GroupDriver {
       protocol: 'spool',
       state: stateName(group.state),
       generation: group.generation,
-      members: members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, pid: m.pid, host: m.host, assignment: m.owned.length > 0 ? m.owned : m.target })),
+      members: members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        pid: m.pid,
+        host: m.host,
+        assignment: m.owned,
+        listedPartitions: m.owned.length > 0 ? m.owned : m.target,
+      })),
       subscribed: this.#subscribedPartitions(members),
     };
   }

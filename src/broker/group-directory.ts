@@ -24,6 +24,11 @@ export interface MemberOverview {
   host: string;
   /** What the member reads now. */
   assignment: TopicPartition[];
+  /**
+   * The partitions the partition table shows it as the owner of: what it reads, or, while it
+   * reads nothing yet, what it is about to get.
+   */
+  listedPartitions: TopicPartition[];
 }
 
 /** A live group as `spool group` shows it. */

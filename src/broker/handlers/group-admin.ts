@@ -26,7 +26,7 @@ export function describeGroup(ctx: BrokerContext, group: GroupOverview): GroupDe
   const keys = new Map<string, TopicPartition>();
   for (const tp of group.subscribed) keys.set(tpKey(tp), tp);
   for (const m of group.members) {
-    for (const tp of m.assignment) {
+    for (const tp of m.listedPartitions) {
       owners.set(tpKey(tp), { memberId: m.memberId, clientId: m.clientId, pid: m.pid });
       keys.set(tpKey(tp), { topic: tp.topic, partition: tp.partition });
     }

@@ -23,13 +23,10 @@ export function classicGroupOverview(group: ClassicGroup, partitionCount: (topic
     protocol: 'kafka',
     state: stateName(group.state),
     generation: group.generationId,
-    members: [...group.members.values()].map((m) => ({
-      memberId: m.memberId,
-      clientId: m.clientId,
-      pid: null,
-      host: m.clientHost.replace(/^\//, ''),
-      assignment: consumer ? (decodeAssignment(m.assignment) ?? []) : [],
-    })),
+    members: [...group.members.values()].map((m) => {
+      const assignment = consumer ? (decodeAssignment(m.assignment) ?? []) : [];
+      return { memberId: m.memberId, clientId: m.clientId, pid: null, host: m.clientHost.replace(/^\//, ''), assignment, listedPartitions: assignment };
+    }),
     subscribed: [...subscribed.values()],
   };
 }
