@@ -10,6 +10,7 @@ import { deleteTopicsApi } from './handlers/delete-topics.js';
 import { describeClusterApi } from './handlers/describe-cluster.js';
 import { describeConfigsApi } from './handlers/describe-configs.js';
 import { fetchApi } from './handlers/fetch.js';
+import { initProducerIdApi } from './handlers/init-producer-id.js';
 import { incrementalAlterConfigsApi } from './handlers/incremental-alter-configs.js';
 import { listOffsetsApi } from './handlers/list-offsets.js';
 import { metadataApi } from './handlers/metadata.js';
@@ -27,12 +28,14 @@ import { offsetDeleteApi } from './handlers/offset-delete.js';
 import { offsetFetchApi } from './handlers/offset-fetch.js';
 import { syncGroupApi } from './handlers/sync-group.js';
 import { offsetForLeaderEpochApi } from './handlers/offset-for-leader-epoch.js';
+import { produceApi } from './handlers/produce.js';
 
 export function createKafkaApis(): ReadonlyMap<number, KafkaApi> {
   const apis = new Map<number, KafkaApi>();
   const all: KafkaApi[] = [
     apiVersionsApi(() => apis),
     metadataApi,
+    produceApi,
     fetchApi,
     listOffsetsApi,
     offsetForLeaderEpochApi,
@@ -44,6 +47,7 @@ export function createKafkaApis(): ReadonlyMap<number, KafkaApi> {
     incrementalAlterConfigsApi,
     deleteRecordsApi,
     describeClusterApi,
+    initProducerIdApi,
     findCoordinatorApi,
     joinGroupApi,
     syncGroupApi,

@@ -3,7 +3,7 @@
 // CRC and hands back the finished RecordBatch v2 bytes with baseOffset 0 for the broker to stamp.
 // An idempotent producer's id and epoch, and the batch's base sequence, go into the header before
 // the CRC is sealed (the CRC covers them).
-import { gzipSync } from 'node:zlib';
+import { compressRecords } from './compression.js';
 import {
   BATCH_HEADER_SIZE,
   COMPRESSION_NAMES,
@@ -56,10 +56,8 @@ export class BatchBuilder {
   #maxTimestamp = 0;
 
   constructor(capacityBytes: number, compression: Compression = Compression.None, producer: BatchProducer = NO_PRODUCER) {
-    // build() can only gzip; any other codec would label uncompressed records as compressed.
-    if (compression !== Compression.None && compression !== Compression.Gzip) {
-      throw new RangeError(`BatchBuilder writes compression none or gzip, not ${COMPRESSION_NAMES[compression]}`);
-    }
+    // The codec goes into the attributes as given: one that does not exist must not get there.
+    if (COMPRESSION_NAMES[compression] === undefined) throw new RangeError(`compression codec ${compression} does not exist`);
     this.#capacity = Math.max(capacityBytes, BATCH_HEADER_SIZE + 16);
     this.#compression = compression;
     this.#producer = producer;
@@ -144,8 +142,8 @@ export class BatchBuilder {
       recordCount: this.#count,
     };
     let batch: Buffer;
-    if (this.#compression === Compression.Gzip) {
-      const compressed = gzipSync(this.#buf.subarray(RECORDS_OFFSET, this.#pos));
+    if (this.#compression !== Compression.None) {
+      const compressed = compressRecords(this.#compression, this.#buf.subarray(RECORDS_OFFSET, this.#pos));
       batch = Buffer.allocUnsafe(RECORDS_OFFSET + compressed.length);
       compressed.copy(batch, RECORDS_OFFSET);
     } else if (this.#pos < this.#capacity >> 2) {

@@ -2,12 +2,12 @@
 // MemoryRecords.filterTo). The kept records are copied byte for byte, since the batch keeps its
 // baseOffset, baseTimestamp, maxTimestamp and lastOffsetDelta, so every record's offsetDelta and
 // timestampDelta stay valid and the batch still spans the same offsets (gaps inside are allowed).
-// Only recordCount, the records section and the CRC change. gzip batches are compressed again;
-// other codecs (snappy, lz4) are written uncompressed, since spool only writes none and gzip.
+// Only recordCount, the records section and the CRC change. A compressed batch is compressed
+// again with its own codec, so it stays as small and as readable as its producer made it.
 //
 //   kept records section = record* (each: length varint, then `length` bytes; see record.ts)
-import { gzipSync } from 'node:zlib';
 import { CorruptBatchError } from '../common/errors.js';
+import { compressRecords } from './compression.js';
 import {
   ATTRIBUTES_OFFSET,
   COMPRESSION_MASK,
@@ -37,7 +37,8 @@ export function filterBatch(
   keep: (cursor: RecordCursor) => boolean,
 ): FilteredBatch {
   cursor.open(batch, pos, size);
-  const codec = batch.readInt16BE(pos + ATTRIBUTES_OFFSET) & COMPRESSION_MASK;
+  // RecordCursor.open has refused the codec numbers Kafka does not define.
+  const codec = (batch.readInt16BE(pos + ATTRIBUTES_OFFSET) & COMPRESSION_MASK) as Compression;
   const data = cursor.data;
   const dataEnd = codec === Compression.None ? pos + size : data.length;
   let recordStart = codec === Compression.None ? pos + RECORDS_OFFSET : 0;
@@ -60,19 +61,16 @@ export function filterBatch(
   return { kept: 'some', batch: encodeKept(batch, pos, codec, data, spans, keptCount), recordCount: keptCount };
 }
 
-function encodeKept(batch: Buffer, pos: number, codec: number, data: Buffer, spans: number[], count: number): Buffer {
+function encodeKept(batch: Buffer, pos: number, codec: Compression, data: Buffer, spans: number[], count: number): Buffer {
   let recordsBytes = 0;
   for (let i = 0; i < spans.length; i += 2) recordsBytes += spans[i + 1]! - spans[i]!;
-  let records = Buffer.allocUnsafe(recordsBytes);
+  const records = Buffer.allocUnsafe(recordsBytes);
   let at = 0;
   for (let i = 0; i < spans.length; i += 2) at += data.copy(records, at, spans[i]!, spans[i + 1]!);
-  const gzip = codec === Compression.Gzip;
-  if (gzip) records = gzipSync(records);
-  const out = Buffer.allocUnsafe(RECORDS_OFFSET + records.length);
+  const section = compressRecords(codec, records);
+  const out = Buffer.allocUnsafe(RECORDS_OFFSET + section.length);
   batch.copy(out, 0, pos, pos + RECORDS_OFFSET);
-  records.copy(out, RECORDS_OFFSET);
-  const attributes = out.readInt16BE(ATTRIBUTES_OFFSET);
-  out.writeInt16BE(gzip ? attributes : attributes & ~COMPRESSION_MASK, ATTRIBUTES_OFFSET);
+  section.copy(out, RECORDS_OFFSET);
   out.writeInt32BE(count, RECORD_COUNT_OFFSET);
   sealBatch(out, 0, out.length);
   return out;

@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark, printed as tables of measured figures beside their targets.
+// `npm run bench -- --codecs` adds the codec throughput table (test/bench/codecs.ts, ~30 s).
 import { rmSync } from 'node:fs';
 import { printTable, scratchDir, settleDisk } from './bench-kit.js';
+import { benchCodecs } from './codecs.js';
 import { benchCleanerImpact, benchCompaction } from './compaction.js';
 import { benchGroups } from './groups.js';
 import { benchKafkaGroups } from './kafka-groups.js';
@@ -21,6 +23,7 @@ try {
   printTable('Compaction', await benchCompaction(scratch));
   printTable('Retention and compaction must not stall producers', await benchCleanerImpact(scratch));
   printTable('Seek stays flat as the log grows', await benchSeek());
+  if (process.argv.includes('--codecs')) printTable('Codecs: MiB of records per CPU second (median of 7 rounds)', benchCodecs());
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

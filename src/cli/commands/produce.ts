@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { Compression } from '../../records/record-batch.js';
+import { COMPRESSION_NAMES, Compression } from '../../records/record-batch.js';
 import { NO_HEADERS, encodeHeaders } from '../../records/headers.js';
 import type { RecordHeader } from '../../records/record.js';
 import { globalOptions } from '../global-options.js';
@@ -29,7 +29,7 @@ interface ProduceFlags {
   json?: boolean;
   lingerMs?: string;
   reconnectTimeoutMs?: string;
-  compression: 'none' | 'gzip';
+  compression: (typeof COMPRESSION_NAMES)[number];
   quiet?: boolean;
 }
 
@@ -54,7 +54,7 @@ export function registerProduce(program: Command, io: CliIo): void {
       '--reconnect-timeout-ms <n>',
       `how long to wait for a broker that went away before failing (default ${DEFAULT_RECONNECT_TIMEOUT_MS}); unacknowledged messages are then sent again, never stored twice`,
     )
-    .addOption(new Option('--compression <codec>', 'compress batches').choices(['none', 'gzip']).default('none'))
+    .addOption(new Option('-z, --compression <codec>', 'compress batches as Kafka clients do').choices(COMPRESSION_NAMES).default('none'))
     .option('--quiet', 'no summary on stderr')
     .addHelpText(
       'after',
@@ -103,7 +103,7 @@ function produceSettings(topic: string, flags: ProduceFlags, io: CliIo): Produce
     lingerMs: flags.lingerMs !== undefined ? parseNonNegativeInt(flags.lingerMs, '--linger-ms') : stdinIsTty ? 0 : DEFAULT_LINGER_MS,
     reconnectTimeoutMs:
       flags.reconnectTimeoutMs !== undefined ? parseNonNegativeInt(flags.reconnectTimeoutMs, '--reconnect-timeout-ms') : DEFAULT_RECONNECT_TIMEOUT_MS,
-    compression: flags.compression === 'gzip' ? Compression.Gzip : Compression.None,
+    compression: COMPRESSION_NAMES.indexOf(flags.compression) as Compression,
     quiet: flags.quiet === true,
   };
 }

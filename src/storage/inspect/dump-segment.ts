@@ -61,7 +61,7 @@ export interface UnreadableRecords {
   file: string;
   position: number;
   baseOffset: number;
-  /** True for a codec spool cannot decompress (zstd): not damage. */
+  /** True for a codec number Kafka does not define (5 to 7): not damage. */
   unsupported: boolean;
   reason: string;
 }
@@ -141,8 +141,8 @@ function* batchRecords(cursor: RecordCursor, dumped: DumpedBatch, batch: Segment
     reason,
   });
   const codec = batch.header.attributes & COMPRESSION_MASK;
-  if (codec > Compression.Lz4) {
-    yield unreadable(`records are ${dumped.compression}-compressed, which spool cannot decompress (none, gzip, snappy and lz4 are supported)`, true);
+  if (codec > Compression.Zstd) {
+    yield unreadable(`records are compressed with ${dumped.compression}, which Kafka does not define (none, gzip, snappy, lz4 and zstd are)`, true);
     return;
   }
   // Records come out as they are decoded: a damaged batch shows the records before the damage.

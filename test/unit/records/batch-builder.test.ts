@@ -8,6 +8,7 @@ import {
   ATTRIBUTES_OFFSET,
   BATCH_HEADER_SIZE,
   COMPRESSION_MASK,
+  COMPRESSION_NAMES,
   CRC_OFFSET,
   Compression,
   batchDefect,
@@ -94,9 +95,9 @@ describe('records > BatchBuilder > append', () => {
     assert.deepEqual(decodeRecords(builder.build()!).map((r) => r.value!.toString()), ['{"k":1}', '{"k":2}', '']);
   });
 
-  test('refuses a codec it cannot write instead of mislabelling uncompressed records', () => {
-    for (const codec of [Compression.Snappy, Compression.Lz4, Compression.Zstd]) {
-      assert.throws(() => new BatchBuilder(1024, codec), RangeError);
+  test('refuses a codec number Kafka does not define instead of writing it into the attributes', () => {
+    for (const codec of [5, 6, 7]) {
+      assert.throws(() => new BatchBuilder(1024, codec as Compression), RangeError);
     }
   });
 });
@@ -155,22 +156,35 @@ describe('records > BatchBuilder > build', () => {
     });
   }
 
-  test('gzip batches carry codec 1 and decode to the same records as uncompressed ones', () => {
-    const plain = new BatchBuilder(4096);
-    const gzip = new BatchBuilder(4096, Compression.Gzip);
-    fill(plain);
-    fill(gzip);
-    const a = plain.build()!;
-    const b = gzip.build()!;
-    assert.equal(b.readInt16BE(ATTRIBUTES_OFFSET) & COMPRESSION_MASK, Compression.Gzip);
-    assert.equal(batchDefect(b, 0, b.length), null);
-    assert.ok(b.length < a.length, 'repetitive values compress');
-    assert.deepEqual(decodeRecords(b), decodeRecords(a));
-  });
+  for (const codec of [Compression.Gzip, Compression.Snappy, Compression.Lz4, Compression.Zstd]) {
+    test(`${COMPRESSION_NAMES[codec]} batches carry codec ${codec} and decode to the same records as uncompressed ones`, () => {
+      const plain = new BatchBuilder(4096);
+      const compressed = new BatchBuilder(4096, codec);
+      fill(plain);
+      fill(compressed);
+      const a = plain.build()!;
+      const b = compressed.build()!;
+      assert.equal(b.readInt16BE(ATTRIBUTES_OFFSET) & COMPRESSION_MASK, codec);
+      assert.equal(batchDefect(b, 0, b.length), null);
+      assert.ok(b.length < a.length, 'repetitive values compress');
+      assert.deepEqual(decodeRecords(b), decodeRecords(a));
+    });
+
+    test(`${COMPRESSION_NAMES[codec]}: one builder makes many batches, each whole (large and small, binary values)`, () => {
+      const builder = new BatchBuilder(1024 * 1024, codec);
+      for (const [count, size] of [[1, 10], [3000, 100], [2, 200_000], [40, 1]] as const) {
+        const values = Array.from({ length: count }, (_, i) => Buffer.from(Array.from({ length: size }, (_, j) => (i * 31 + j * (j % 7)) & 0xff)));
+        for (const [i, value] of values.entries()) assert.ok(builder.append(1000 + i, null, value, 0, value.length, NO_HEADERS));
+        const batch = builder.build()!;
+        assert.equal(batchDefect(batch, 0, batch.length), null);
+        assert.deepEqual(decodeRecords(batch).map((r) => r.value), values);
+      }
+    });
+  }
 });
 
 describe('records > stampBaseOffset', () => {
-  for (const compression of [Compression.None, Compression.Gzip]) {
+  for (const compression of [Compression.None, Compression.Gzip, Compression.Zstd]) {
     test(`keeps the CRC valid and shifts every offset (codec ${compression})`, () => {
       const builder = new BatchBuilder(2048, compression);
       const count = fill(builder);

@@ -1,12 +1,14 @@
 // filterBatch: the kept records of a batch re-encoded in a batch with the same base offset, offset
-// span, timestamps and producer fields; a valid CRC; gzip kept; all or nothing reported as such.
+// span, timestamps and producer fields; a valid CRC; the codec kept (every codec, librdkafka's
+// batches too); all or nothing reported as such.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeRecordBatch } from '../../../src/records/encode-batch.js';
 import { filterBatch } from '../../../src/records/encode-records.js';
-import { COMPRESSION_MASK, Compression, batchDefect, readBatchHeader, stampBaseOffset } from '../../../src/records/record-batch.js';
+import { COMPRESSION_MASK, COMPRESSION_NAMES, Compression, batchDefect, readBatchHeader, stampBaseOffset } from '../../../src/records/record-batch.js';
 import { RecordCursor, decodeRecords } from '../../../src/records/record-cursor.js';
 import type { ProducerRecord } from '../../../src/records/record.js';
+import { readBatchFixture } from '../../helpers/fixtures.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -26,8 +28,8 @@ function batchOf(count: number, compression: Compression = Compression.None, bas
 }
 
 describe('records > filterBatch', () => {
-  for (const compression of [Compression.None, Compression.Gzip]) {
-    const codec = compression === Compression.None ? 'uncompressed' : 'gzip';
+  for (const compression of [Compression.None, Compression.Gzip, Compression.Snappy, Compression.Lz4, Compression.Zstd]) {
+    const codec = COMPRESSION_NAMES[compression];
 
     test(`keeps the chosen records with their offsets, timestamps, keys, values and headers (${codec})`, () => {
       const batch = batchOf(40, compression);
@@ -70,4 +72,17 @@ describe('records > filterBatch', () => {
     );
     assert.equal(readBatchHeader(result.batch).lastOffsetDelta, 11);
   });
+
+  for (const file of ['07-compression-gzip.bin', '08-compression-snappy.bin', '09-compression-lz4.bin', '10-compression-zstd.bin']) {
+    test(`librdkafka's ${file.slice(3, -4)} batch keeps its codec when records go`, () => {
+      const batch = readBatchFixture(file);
+      const codec = readBatchHeader(batch).attributes & COMPRESSION_MASK;
+      const result = filterBatch(new RecordCursor(), batch, 0, batch.length, (c) => c.offset % 2 === 0);
+      assert.equal(result.kept, 'some');
+      if (result.kept !== 'some') return;
+      assert.equal(readBatchHeader(result.batch).attributes & COMPRESSION_MASK, codec);
+      assert.equal(batchDefect(result.batch, 0, result.batch.length), null);
+      assert.deepEqual(decodeRecords(result.batch), decodeRecords(batch).filter((r) => r.offset % 2 === 0));
+    });
+  }
 });

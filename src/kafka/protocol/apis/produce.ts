@@ -36,7 +36,8 @@ export interface ProducePartitionResponse {
   logStartOffset: number;
   recordErrors: BatchIndexAndErrorMessage[];
   errorMessage: string | null;
-  currentLeader: LeaderIdAndEpoch;
+  /** Tagged: left out (undefined) when it is the default. */
+  currentLeader?: LeaderIdAndEpoch;
 }
 
 export interface ProduceTopicResponse {
@@ -47,7 +48,7 @@ export interface ProduceTopicResponse {
 export interface ProduceResponse {
   responses: ProduceTopicResponse[];
   throttleTimeMs: number;
-  nodeEndpoints: NodeEndpoint[];
+  nodeEndpoints?: NodeEndpoint[];
 }
 
 export const PRODUCE: ApiSchema = {
