@@ -14,11 +14,7 @@ import { haveKcat, havePythonKafka, KAFKA_CLIENT_SCRIPTS, kafkaSandbox } from '.
 import { pythonAssignment, pythonEvents, pythonRecords, startPythonMember } from '../helpers/kafka-group-members.js';
 import { assertExit, assertOneErrorLine, stdoutLines, SpoolProcess } from '../helpers/spool-cli.js';
 import type { SpoolSandbox } from '../helpers/spool-sandbox.js';
-import { announcedApis } from '../helpers/kafka-raw-client.js';
 
-const PRODUCE_API_KEY = 0;
-/** librdkafka picks its Fetch version from the Produce API it finds: without it, it cannot consume. */
-const NEEDS_PRODUCE = 'librdkafka consumers need the Produce API announced (they pick their Fetch version from it), and this listener does not serve it';
 
 const SESSION_TIMEOUT_MS = 6000;
 
@@ -49,11 +45,9 @@ describe('e2e > kafka > consumer groups', () => {
   const members: SpoolProcess[] = [];
   const kafkajsConsumers: KafkaJsConsumer[] = [];
   let kafka: Kafka;
-  let librdkafkaConsumes = false;
 
   before(async () => {
     ({ sandbox, bootstrap } = await kafkaSandbox());
-    librdkafkaConsumes = (await announcedApis(bootstrap)).has(PRODUCE_API_KEY);
     kafka = new Kafka({ brokers: [bootstrap], clientId: 'kafkajs-e2e', logLevel: logLevel.NOTHING });
   });
 
@@ -70,7 +64,6 @@ describe('e2e > kafka > consumer groups', () => {
   }
 
   test('three confluent-kafka members share 6 partitions; a leave and a kill -9 move partitions; every record at least once, committed ones never again', { skip: !havePythonKafka() }, async (t) => {
-    if (!librdkafkaConsumes) return t.skip(NEEDS_PRODUCE);
     assertExit(await sandbox.run(['topic', 'create', 'orders', '-p', '6']), 0);
     await produceKeyed(sandbox, 'orders', values('a', 0, 300));
     const trio = [python('orders', 'billing'), python('orders', 'billing'), python('orders', 'billing')];
@@ -126,8 +119,7 @@ describe('e2e > kafka > consumer groups', () => {
     assert.ok(empty.partitions.every((p) => p.lag === 0 && p.committedOffset === p.logEndOffset), 'everything committed');
   });
 
-  test('a static member that restarts within its session timeout gets its partitions back without a rebalance', { skip: !havePythonKafka() }, async (t) => {
-    if (!librdkafkaConsumes) return t.skip(NEEDS_PRODUCE);
+  test('a static member that restarts within its session timeout gets its partitions back without a rebalance', { skip: !havePythonKafka() }, async () => {
     assertExit(await sandbox.run(['topic', 'create', 'static-t', '-p', '4']), 0);
     const props = (id: string) => [`group.instance.id=${id}`, 'session.timeout.ms=20000'];
     const a = python('static-t', 'statics', props('a'));
@@ -206,8 +198,7 @@ describe('e2e > kafka > consumer groups', () => {
     survivor.kill('SIGKILL');
   });
 
-  test('kcat balanced consumers share a topic; spool group describe shows them with lag; a kill -9 hands over after the session timeout', { skip: !haveKcat() }, async (t) => {
-    if (!librdkafkaConsumes) return t.skip(NEEDS_PRODUCE);
+  test('kcat balanced consumers share a topic; spool group describe shows them with lag; a kill -9 hands over after the session timeout', { skip: !haveKcat() }, async () => {
     assertExit(await sandbox.run(['topic', 'create', 'kc', '-p', '4']), 0);
     await produceKeyed(sandbox, 'kc', values('k', 0, 200));
     const kcat = (name: string) => {

@@ -1,9 +1,8 @@
 // A raw Kafka connection for e2e tests that check the wire itself: send requests encoded with
 // spool's codec, read responses, size-prefixed tokens outside Kafka's framing, and see when the
-// broker closes the connection. Also: which APIs a listener announces.
+// broker closes the connection.
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { API_VERSIONS, type ApiVersionsResponse } from '../../src/kafka/protocol/apis/api-versions.js';
 import { encodeRequest, decodeResponse } from '../../src/kafka/protocol/headers.js';
 import type { ApiSchema } from '../../src/kafka/protocol/schema.js';
 
@@ -86,18 +85,5 @@ class RawClient {
 
   #wake(): void {
     for (const w of this.#waiters.splice(0)) w();
-  }
-}
-
-
-/** The API keys a Kafka listener announces in ApiVersions. */
-export async function announcedApis(bootstrap: string): Promise<Set<number>> {
-  const client = await RawClient.open(bootstrap);
-  try {
-    client.send(API_VERSIONS, 3, { clientSoftwareName: 'spool-e2e', clientSoftwareVersion: '1' });
-    const response = await client.response<ApiVersionsResponse>(API_VERSIONS, 3);
-    return new Set(response?.apiKeys.map((k) => k.apiKey) ?? []);
-  } finally {
-    client.destroy();
   }
 }
