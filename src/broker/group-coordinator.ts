@@ -110,10 +110,6 @@ export class GroupCoordinator implements GroupDriver {
     this.#groups.delete(name);
   }
 
-  groups(): Group[] {
-    return [...this.#groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-  }
-
   group(name: string): Group | undefined {
     return this.#groups.get(name);
   }

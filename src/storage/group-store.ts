@@ -36,7 +36,6 @@ export interface OffsetToSave {
 export class GroupStore {
   readonly #db: SqliteDatabase;
   readonly #groupSelectAll: Statement<[]>;
-  readonly #groupUpsert: Statement<[string, number, number]>;
   readonly #groupClaim: Statement<[string, number, number, string, string | null]>;
   readonly #groupDelete: Statement<[string]>;
   readonly #offsetSelectByGroup: Statement<[string]>;
@@ -48,10 +47,6 @@ export class GroupStore {
     this.#db = db;
     this.#groupSelectAll = db.prepare(
       'SELECT name, generation, created_ms AS createdMs, protocol, protocol_type AS protocolType FROM consumer_groups ORDER BY name',
-    );
-    this.#groupUpsert = db.prepare(
-      `INSERT INTO consumer_groups (name, generation, created_ms) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET generation = excluded.generation`,
     );
     this.#groupClaim = db.prepare(
       `INSERT INTO consumer_groups (name, generation, created_ms, protocol, protocol_type) VALUES (?, ?, ?, ?, ?)
@@ -71,11 +66,6 @@ export class GroupStore {
 
   groups(): GroupRow[] {
     return this.#groupSelectAll.all() as GroupRow[];
-  }
-
-  /** Save the generation of a group; a new row is spool's. */
-  groupSave(name: string, generation: number, createdMs: number): void {
-    this.#groupUpsert.run(name, generation, createdMs);
   }
 
   /** Save a group with the protocol that drives it from now on. */
