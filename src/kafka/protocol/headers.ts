@@ -63,18 +63,12 @@ export function readRequestHeader(frame: Buffer, apis: ReadonlyMap<number, ApiSc
   const correlationId = r.int32();
   const clientId = r.nullableString();
   const schema = apis.get(apiKey) ?? null;
-  // Flexible ranges are open-ended ("N+"), so even a version newer than spool knows has a header
-  // version; an unknown API key is read as header v1, which is all that is needed to answer it.
-  if (schema !== null && apiVersion >= 0 && isFlexible(schema, apiVersion)) r.skipTaggedFields();
-  return {
-    apiKey,
-    apiVersion,
-    correlationId,
-    clientId,
-    bodyOffset: r.position,
-    schema,
-    supported: schema !== null && isSupported(schema, apiVersion),
-  };
+  const supported = schema !== null && isSupported(schema, apiVersion);
+  // A request spool does not serve is only ever refused, and the client id is all that is needed
+  // for that: its tagged fields are not read (the client may not have sent any). ApiVersions is
+  // the exception: a newer version is answered, and is sent with header v2 (KIP-511).
+  if (schema !== null && apiVersion >= 0 && isFlexible(schema, apiVersion) && (supported || apiKey === API_VERSIONS_KEY)) r.skipTaggedFields();
+  return { apiKey, apiVersion, correlationId, clientId, bodyOffset: r.position, schema, supported };
 }
 
 /** Decodes a request body; the version must be one the schema accepts. */
