@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Kafka, logLevel, type Consumer as KafkaJsConsumer } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Consumer as KafkaJsConsumer } from 'kafkajs';
 import { Consumer as PlatformaticConsumer, stringDeserializers } from '@platformatic/kafka';
 import { caughtUp, describeGroup, listGroups, produceKeyed, values, waitForGroup, WAIT_MS, type GroupDescription } from '../helpers/group-helpers.js';
 import { haveKcat, havePythonKafka, KAFKA_CLIENT_SCRIPTS, kafkaSandbox } from '../helpers/kafka-clients.js';
@@ -300,6 +300,55 @@ describe('e2e > kafka > consumer groups', () => {
       await second.force();
       await first.force();
     }
+  });
+
+  test('a Kafka admin client lists, describes, sets offsets of and deletes groups of both kinds', async () => {
+    assertExit(await sandbox.run(['topic', 'create', 'adm', '-p', '2']), 0);
+    await produceKeyed(sandbox, 'adm', values('x', 0, 20));
+    const admin = kafka.admin();
+    await admin.connect();
+    const consumer = kafka.consumer({ groupId: 'admin-g', sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 300 });
+    kafkajsConsumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'adm', fromBeginning: true });
+    await consumer.run({ eachMessage: async () => undefined });
+    const spoolSide = sandbox.spawn(['consume', 'adm', '-g', 'spool-side'], { stdin: 'ignore' });
+    members.push(spoolSide);
+    try {
+      await waitForGroup(sandbox, 'admin-g', (d) => stableAs([2])(d) && caughtUp(d), 'the kafkajs member, caught up');
+      await waitForGroup(sandbox, 'spool-side', (d) => d.state === 'stable', 'the spool member');
+      const listed = (await admin.listGroups()).groups.filter((g) => g.groupId === 'admin-g' || g.groupId === 'spool-side');
+      assert.deepEqual(listed.sort((a, b) => a.groupId.localeCompare(b.groupId)), [
+        { groupId: 'admin-g', protocolType: 'consumer' },
+        { groupId: 'spool-side', protocolType: 'consumer' },
+      ]);
+      const [kafkaGroup, spoolGroup] = (await admin.describeGroups(['admin-g', 'spool-side'])).groups;
+      assert.equal(kafkaGroup!.state, 'Stable');
+      assert.equal(kafkaGroup!.protocol, 'RoundRobinAssigner');
+      assert.equal(kafkaGroup!.members[0]!.clientId, 'kafkajs-e2e');
+      assert.equal(kafkaGroup!.members[0]!.clientHost, '/127.0.0.1');
+      assert.deepEqual(AssignerProtocol.MemberAssignment.decode(kafkaGroup!.members[0]!.memberAssignment)?.assignment, { adm: [0, 1] });
+      assert.equal(spoolGroup!.state, 'Stable');
+      assert.deepEqual(AssignerProtocol.MemberAssignment.decode(spoolGroup!.members[0]!.memberAssignment)?.assignment, { adm: [0, 1] }, 'a spool group’s assignment in the consumer protocol');
+      await assert.rejects(admin.deleteGroups(['admin-g']), /not empty|NON_EMPTY_GROUP|KafkaJSDeleteGroupsError/i);
+    } finally {
+      await consumer.disconnect();
+      kafkajsConsumers.splice(kafkajsConsumers.indexOf(consumer), 1);
+      spoolSide.kill('SIGTERM');
+      await spoolSide.finish(WAIT_MS);
+    }
+    // Offsets set from outside the group (generation -1) while it is empty, in the one store.
+    await admin.setOffsets({ groupId: 'admin-g', topic: 'adm', partitions: [{ partition: 0, offset: '1' }, { partition: 1, offset: '2' }] });
+    const stored = await describeGroup(sandbox, 'admin-g');
+    assert.deepEqual(stored.partitions.map((p) => p.committedOffset), [1, 2]);
+    const fetched = await admin.fetchOffsets({ groupId: 'spool-side', topics: ['adm'] });
+    const spoolCommitted = (await describeGroup(sandbox, 'spool-side')).partitions.map((p) => String(p.committedOffset));
+    assert.deepEqual(fetched[0]!.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset), spoolCommitted, 'OffsetFetch reads what spool consume -g committed');
+    await admin.deleteGroups(['admin-g', 'spool-side']);
+    const left = (await listGroups(sandbox)).map((g) => g.group);
+    assert.ok(!left.includes('admin-g') && !left.includes('spool-side'));
+    assert.equal((await admin.describeGroups(['admin-g'])).groups[0]!.state, 'Dead');
+    await admin.disconnect();
   });
 
   test('a group is driven by one protocol at a time: each side is refused while the other has members', async () => {
