@@ -44,7 +44,9 @@ export function brokerLine(snapshot: TopSnapshot): string {
   const b = snapshot.broker;
   const kafka = b.kafkaConnections === null ? '' : `, kafka ${formatCount(b.kafkaConnections)} conn ${formatCount(b.kafkaRequests ?? 0)} req`;
   const clients = `socket ${formatCount(b.socketConnections)} conn ${formatCount(b.socketRequests)} req${kafka}`;
-  return `broker pid ${b.pid}, up ${formatDuration(b.uptimeMs)}, ${formatCount(b.topics)} topic${b.topics === 1 ? '' : 's'}, ${formatBytes(b.bytes)} on disk, ${clients}, spool ${b.version}`;
+  // Short enough for 100 columns: the version (in `broker status` and the JSON snapshot) and
+  // "on disk" give way to the live counts of connections and requests.
+  return `broker pid ${b.pid}, up ${formatDuration(b.uptimeMs)}, ${formatCount(b.topics)} topic${b.topics === 1 ? '' : 's'}, ${formatBytes(b.bytes)}, ${clients}`;
 }
 
 function rate(perSec: number | undefined): string {
