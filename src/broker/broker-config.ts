@@ -11,6 +11,10 @@ export interface KafkaListenerConfig {
   advertised: { host: string; port: number } | null;
   /** Requests larger than this close their connection. */
   maxRequestBytes: number;
+  /** SASL (PLAIN, SCRAM-SHA-256/512) required before anything else is served (--kafka-sasl). */
+  sasl: boolean;
+  /** TLS with this certificate chain and key (PEM files, absolute paths); null: plain TCP. */
+  tls: { certFile: string; keyFile: string } | null;
 }
 
 export const DEFAULT_KAFKA_MAX_REQUEST_BYTES = 100 * 1024 * 1024;

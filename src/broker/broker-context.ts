@@ -4,6 +4,8 @@ import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group-coordinator.js';
+import type { GroupDirectory } from './group-directory.js';
+import type { ListenerStats } from './listener-stats.js';
 import type { MemoryPacer } from '../common/memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
 import type { TopicStats } from './topic-stats.js';
@@ -13,7 +15,11 @@ export interface BrokerContext {
   readonly logs: LogManager;
   readonly parked: ParkedFetches;
   readonly groups: GroupCoordinator;
+  /** Every group name and who drives it: spool's coordinator or Kafka's classic one. */
+  readonly groupDirectory: GroupDirectory;
   readonly stats: TopicStats;
+  /** Connections and requests of the Unix socket and the Kafka listener. */
+  readonly listeners: ListenerStats;
   readonly logger: Logger;
   readonly startedMs: number;
   /** Told about large short-lived buffers (socket reads, fetch reads). */

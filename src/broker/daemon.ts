@@ -17,10 +17,12 @@ import { createDispatch } from './dispatch.js';
 import { acquireLock, type LockOwner } from './lock-file.js';
 import { GroupStore } from '../storage/group-store.js';
 import { GroupCoordinator } from './group-coordinator.js';
+import { GroupDirectory } from './group-directory.js';
 import { MemoryPacer } from '../common/memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { RetentionCleaner } from './retention-cleaner.js';
 import { TopicStats } from './topic-stats.js';
+import { newListenerStats } from './listener-stats.js';
 import { BrokerServer } from './server.js';
 
 const INDEX_FLUSH_MS = 1000;
@@ -68,7 +70,8 @@ export async function runBroker(config: BrokerConfig, options: RunBrokerOptions)
 async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onReady?: (kafkaAddress: string | null) => void): Promise<void> {
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const groups = new GroupCoordinator(new GroupStore(logs.db), {
+  const groupDirectory = new GroupDirectory(new GroupStore(logs.db));
+  const groups = new GroupCoordinator(groupDirectory, {
     topics: () => logs.topics().map((t) => ({ name: t.name, partitions: t.partitions.length })),
   });
   groups.onRebalance = (group, reason) => logger.info(`group ${group.name} generation ${group.generation}: ${reason}`);
@@ -77,7 +80,9 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs,
     parked: new ParkedFetches(),
     groups,
+    groupDirectory,
     stats: new TopicStats(),
+    listeners: newListenerStats(),
     logger,
     startedMs: Date.now(),
     memory: new MemoryPacer(),
@@ -147,8 +152,9 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
  */
 async function openKafkaListener(ctx: BrokerContext, config: KafkaListenerConfig, undo: () => Promise<void>): Promise<KafkaListener> {
   const { KafkaListener } = await import('../kafka/listener.js');
-  const listener = new KafkaListener(ctx, config);
+  let listener: KafkaListener;
   try {
+    listener = new KafkaListener(ctx, config);
     ctx.kafkaAddress = await listener.listen();
   } catch (err) {
     await undo();

@@ -35,6 +35,7 @@ export class Session implements SessionInfo {
     socket.on('drain', () => socket.resume());
     socket.on('error', (err) => ctx.logger.debug(`connection ${id}: ${err.message}`));
     socket.on('close', () => this.#onClose());
+    ctx.listeners.socket.opened();
   }
 
   onClose(callback: () => void): void {
@@ -67,6 +68,7 @@ export class Session implements SessionInfo {
   }
 
   #handle(frame: Buffer): void {
+    this.#ctx.listeners.socket.requests++;
     let apiKey = -1;
     let requestId = -1;
     try {
@@ -127,6 +129,7 @@ export class Session implements SessionInfo {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#ctx.listeners.socket.closed();
     this.#ctx.parked.drop(this);
     for (const callback of this.#closeCallbacks.splice(0)) callback();
   }

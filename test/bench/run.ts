@@ -6,6 +6,7 @@ import { benchCodecs } from './codecs.js';
 import { benchCleanerImpact, benchCompaction } from './compaction.js';
 import { benchGroups } from './groups.js';
 import { benchKafkaListener } from './kafka-listener.js';
+import { benchKafkaGroups } from './kafka-groups.js';
 import { benchLatency } from './latency.js';
 import { benchSeek } from './seek.js';
 import { benchTailTty } from './tail-tty.js';
@@ -16,6 +17,7 @@ try {
   printTable('Throughput (whole commands, median of 3)', await benchThroughput(scratch));
   printTable('Consumer groups', await benchGroups(scratch));
   printTable('Kafka listener: kcat through Kafka\'s protocol beside the socket and librdkafka\'s mock cluster (1,000,000 × 100 B, median of 5)', await benchKafkaListener(scratch));
+  printTable('Kafka consumer groups (through --kafka)', await benchKafkaGroups(scratch));
   settleDisk();
   printTable('End-to-end latency: produce --linger-ms 0 at 10,000 records/s into a following tail', await benchLatency());
   settleDisk();

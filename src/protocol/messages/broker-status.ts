@@ -1,7 +1,9 @@
 // BrokerStatus and Shutdown: the daemon's own state, and a request to stop it gracefully.
 //
 //   BrokerStatus Request  => {}
-//   BrokerStatus Response => { pid, uptimeMs, version, dataDir, socket, topics, bytes, fsync, kafka }
+//   BrokerStatus Response => { pid, uptimeMs, version, dataDir, socket, topics, bytes, fsync, kafka,
+//                              kafkaSecurity, socketConnections, socketRequests, kafkaConnections,
+//                              kafkaRequests }
 //   Shutdown Request      => {}      answered, then the broker stops as on SIGTERM
 //   Shutdown Response     => { pid }
 
@@ -16,6 +18,13 @@ export interface BrokerStatusResponse {
   fsync: string;
   /** The Kafka listener's address (HOST:PORT), null without one. */
   kafka: string | null;
+  /** What a Kafka client's security.protocol must be (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL); null without a listener. */
+  kafkaSecurity: string | null;
+  /** Connections open now and requests received since start, per front door. */
+  socketConnections: number;
+  socketRequests: number;
+  kafkaConnections: number;
+  kafkaRequests: number;
 }
 
 export interface ShutdownResponse {

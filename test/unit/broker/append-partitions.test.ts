@@ -11,6 +11,8 @@ import { appendPartitions, type PartitionAppendResult } from '../../../src/broke
 import { DEFAULT_BROKER_CONFIG } from '../../../src/broker/broker-config.js';
 import type { BrokerContext } from '../../../src/broker/broker-context.js';
 import { GroupCoordinator } from '../../../src/broker/group-coordinator.js';
+import { GroupDirectory } from '../../../src/broker/group-directory.js';
+import { newListenerStats } from '../../../src/broker/listener-stats.js';
 import { initProducerId } from '../../../src/broker/init-producer-id.js';
 import { ParkedFetches } from '../../../src/broker/parked-fetches.js';
 import { TopicStats } from '../../../src/broker/topic-stats.js';
@@ -28,12 +30,15 @@ import { makeBatch, range, readAll, useStorageFixture, valuesOf, type StorageFix
 const PID = 7;
 
 function contextFor(logs: LogManager): BrokerContext {
+  const groupDirectory = new GroupDirectory(new GroupStore(logs.db));
   return {
     config: { ...DEFAULT_BROKER_CONFIG, dataDir: logs.dataDir, socketPath: join(logs.dataDir, 'spool.sock'), kafka: null },
     logs,
     parked: new ParkedFetches(),
-    groups: new GroupCoordinator(new GroupStore(logs.db), { topics: () => [] }),
+    groups: new GroupCoordinator(groupDirectory, { topics: () => [] }),
+    groupDirectory,
     stats: new TopicStats(),
+    listeners: newListenerStats(),
     logger: createLogger(new PassThrough()),
     startedMs: Date.now(),
     memory: new MemoryPacer(),
