@@ -2,7 +2,6 @@
 // start one in the background (unless --no-autostart or SPOOL_AUTOSTART=0: then exit 3).
 import { Connection } from '../client/connection.js';
 import { BrokerUnavailableError } from '../common/errors.js';
-import { launchBroker } from './broker-launcher.js';
 import type { GlobalOptions } from './global-options.js';
 import { processIo, type CliIo } from '../term/io.js';
 import { withSpinner } from './spinner.js';
@@ -34,6 +33,8 @@ export async function connectToBroker(globals: GlobalOptions, io: CliIo = proces
     );
   }
   return withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, async () => {
+    // Loaded only to start a broker: child_process stays out of every command that finds one.
+    const { launchBroker } = await import('./broker-launcher.js');
     await launchBroker(globals);
     return waitForBroker(globals.socketPath, SOCKET_WAIT_MS);
   });

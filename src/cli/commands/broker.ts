@@ -1,13 +1,12 @@
-// spool broker start|stop|status (SPEC §3 broker).
+// spool broker start|stop|status (SPEC §3 broker). The client and launcher are imported by the
+// subcommand that uses them: `spool --help` and the other commands do not load them.
 import { Option, type Command } from 'commander';
-import { Admin } from '../../client/admin.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { SpoolError } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
 import { DEFAULT_BROKER_CONFIG, type BrokerConfig, type FsyncPolicy } from '../../broker/broker-config.js';
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
-import { launchBroker, type LauncherMessage } from '../broker-launcher.js';
-import { tryConnect, waitForBroker } from '../broker-client.js';
+import type { LauncherMessage } from '../broker-launcher.js';
 import { formatBytes, formatDuration } from '../../term/human.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -81,6 +80,11 @@ function brokerArgs(flags: StartFlags): string[] {
 }
 
 async function startBackground(globals: GlobalOptions, config: BrokerConfig, flags: StartFlags, io: CliIo): Promise<void> {
+  const [{ Admin }, { tryConnect, waitForBroker }, { launchBroker }] = await Promise.all([
+    import('../../client/admin.js'),
+    import('../broker-client.js'),
+    import('../broker-launcher.js'),
+  ]);
   const existing = await tryConnect(config.socketPath);
   if (existing !== null) {
     const status = await new Admin(existing).brokerStatus().finally(() => existing.close());
@@ -120,6 +124,7 @@ async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
 }
 
 async function stopBroker(globals: GlobalOptions, io: CliIo): Promise<void> {
+  const [{ Admin }, { tryConnect }] = await Promise.all([import('../../client/admin.js'), import('../broker-client.js')]);
   const connection = await tryConnect(globals.socketPath);
   let pid: number | null;
   if (connection !== null) {
@@ -148,6 +153,7 @@ async function stopBroker(globals: GlobalOptions, io: CliIo): Promise<void> {
 }
 
 async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): Promise<void> {
+  const [{ Admin }, { tryConnect }] = await Promise.all([import('../../client/admin.js'), import('../broker-client.js')]);
   const connection = await tryConnect(globals.socketPath);
   if (connection === null) {
     if (json) io.stdout.write(JSON.stringify({ running: false, dataDir: globals.dataDir, socket: globals.socketPath }) + '\n');
