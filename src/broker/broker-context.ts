@@ -1,5 +1,6 @@
 // What every request handler may use: the logs, the parked fetches, the config and the logger.
 // One per broker process, passed explicitly (no module-level singletons).
+import type { BufferPool } from '../common/buffer-pool.js';
 import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
@@ -16,8 +17,14 @@ export interface BrokerContext {
   readonly stats: TopicStats;
   readonly logger: Logger;
   readonly startedMs: number;
-  /** Told about large short-lived buffers (socket reads, fetch reads). */
+  /** Told about large short-lived buffers (socket reads). */
   readonly memory: MemoryPacer;
+  /**
+   * Memory that large requests (produce) are read into and that fetches read log bytes into,
+   * shared by the connections. A request's goes back when its handler returns; a response's parts
+   * once the socket has written them (Session); a fetch read that is not sent, by its handler.
+   */
+  readonly buffers: BufferPool;
   /** Begin a graceful stop (as SIGTERM). */
   requestShutdown(): void;
 }

@@ -22,6 +22,7 @@ export const handleFetch: Handler = (ctx, body, session) => {
   const minBytes = Math.max(request.minBytes, 1);
   const first = readAll(ctx, request);
   if (first.bytes >= minBytes || first.errors > 0 || request.maxWaitMs <= 0) return answer(ctx, first.topics);
+  release(ctx, first.topics);
   const partitions = request.topics.flatMap((t) => t.partitions.map((p) => [t.topic, p.partition] as const));
   const deadline = performance.now() + request.maxWaitMs;
   return new Promise((resolve) => {
@@ -29,12 +30,21 @@ export const handleFetch: Handler = (ctx, body, session) => {
       ctx.parked.park(session, partitions, waitMs, (final) => {
         const again = readAll(ctx, request);
         const left = Math.ceil(deadline - performance.now());
-        if (final || again.bytes >= minBytes || again.errors > 0 || left <= 0) resolve(answer(ctx, again.topics));
-        else park(left);
+        if (final || again.bytes >= minBytes || again.errors > 0 || left <= 0) {
+          resolve(answer(ctx, again.topics));
+        } else {
+          release(ctx, again.topics);
+          park(left);
+        }
       });
     park(request.maxWaitMs);
   });
 };
+
+/** Give back the memory of reads that will not be sent (too little for min_bytes). */
+function release(ctx: BrokerContext, topics: readonly FetchTopicResult[]): void {
+  for (const t of topics) for (const p of t.partitions) ctx.buffers.give(p.records);
+}
 
 /** The response, counting what it serves (a read that was not sent is not traffic). */
 function answer(ctx: BrokerContext, topics: FetchTopicResult[]): Buffer[] {
@@ -52,7 +62,6 @@ function readAll(ctx: BrokerContext, request: FetchRequest): { topics: FetchTopi
       const result = readPartition(ctx, t.topic, p.partition, p.fetchOffset, Math.min(p.maxBytes, budget));
       if (result.errorCode !== ErrorCode.None) errors++;
       bytes += result.records.length;
-      ctx.memory.account(result.records.length);
       budget -= result.records.length;
       return result;
     }),
@@ -63,7 +72,7 @@ function readAll(ctx: BrokerContext, request: FetchRequest): { topics: FetchTopi
 function readPartition(ctx: BrokerContext, topic: string, partition: number, offset: number, maxBytes: number): FetchPartitionResult {
   try {
     const log = ctx.logs.partition(topic, partition);
-    const records = maxBytes > 0 ? log.read(offset, maxBytes) : EMPTY;
+    const records = maxBytes > 0 ? log.read(offset, maxBytes, ctx.buffers) : EMPTY;
     return { partition, errorCode: ErrorCode.None, logStartOffset: log.logStartOffset, highWatermark: log.nextOffset, records };
   } catch (err) {
     if (err instanceof OffsetOutOfRangeError) {

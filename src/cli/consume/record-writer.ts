@@ -1,13 +1,16 @@
 // RecordWriter: formats the records of fetched batches into an OutputBuffer and writes it to
 // stdout, honouring backpressure and stopping conditions (-c, --until, stop offsets). A closed
 // stdout (`| head -3`) ends everything quietly: `closed` turns true and nothing more is written.
+// Output buffers come from a small pool and go back to it when stdout has taken their bytes.
 import type { Writable } from 'node:stream';
 import type { FetchedPartition } from '../../client/consumer.js';
+import { BufferPool } from '../../common/buffer-pool.js';
 import { ATTRIBUTES_OFFSET, COMPRESSION_MASK, batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../../records/record-batch.js';
 import { RecordCursor } from '../../records/record-cursor.js';
 import type { RecordFilter } from '../format/record-filter.js';
 import type { RecordFormatter } from '../format/record-format.js';
 import { OutputBuffer } from '../output-buffer.js';
+import { packValues } from './pack-values.js';
 
 export interface RecordWriterOptions {
   format: RecordFormatter;
@@ -35,6 +38,8 @@ export interface PartitionProgress {
 
 const FLUSH_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
+/** Output buffers kept: one being filled and one being written, with room for a second write. */
+const FREE_OUTPUT_BUFFERS = 2;
 
 /** Whether every batch in `records` is uncompressed (its records are in `records` itself). */
 function allUncompressed(records: Buffer): boolean {
@@ -45,7 +50,8 @@ function allUncompressed(records: Buffer): boolean {
 }
 
 export class RecordWriter {
-  readonly #out = new OutputBuffer();
+  readonly #pool = new BufferPool({ maxFree: FREE_OUTPUT_BUFFERS });
+  readonly #out = new OutputBuffer(1 << 20, this.#pool);
   readonly #cursor = new RecordCursor();
   readonly #stdout: Writable;
   readonly #options: RecordWriterOptions;
@@ -83,7 +89,7 @@ export class RecordWriter {
   /** Format the records of one partition's fetched data. */
   async writePartition(data: FetchedPartition): Promise<PartitionProgress> {
     if (this.#options.valueOnly && !this.#options.flushEachRecord && allUncompressed(data.records)) {
-      const progress = this.#packValues(data);
+      const progress = this.#options.filter === null ? this.#packAll(data) : this.#packValues(data);
       if (this.#readyBytes >= FLUSH_BYTES) await this.flush();
       return progress;
     }
@@ -119,12 +125,31 @@ export class RecordWriter {
     return { nextOffset, stoppedAt: null };
   }
 
+  /** The `value` format with no filter: pack-values.ts, then queue the packed bytes. */
+  #packAll(data: FetchedPartition): PartitionProgress {
+    const { count, untilTimestamp } = this.#options;
+    const result = packValues(data.records, {
+      fetchOffset: data.fetchOffset,
+      stopOffset: data.stopOffset ?? Infinity,
+      untilTimestamp,
+      maxRecords: count === null ? Infinity : count - this.#written,
+    });
+    this.#written += result.records;
+    this.#queuePacked(data.records, result.bytes);
+    return { nextOffset: result.nextOffset, stoppedAt: result.stoppedAt };
+  }
+
+  /** Packed output at records[0, bytes) goes out after what #out already holds. */
+  #queuePacked(records: Buffer, bytes: number): void {
+    if (bytes === 0 || this.#closed) return;
+    if (this.#out.length > 0) this.#ready.push(this.#out.take());
+    this.#ready.push(records.subarray(0, bytes));
+    this.#readyBytes += bytes;
+  }
+
   /**
-   * The `value` format without copying into the output buffer: each value is moved down inside
-   * the fetched bytes with copyWithin (a third of the cost of a copy to another buffer) and
-   * followed by a newline, so the packed values end up at the front of `records`, ready to write.
-   * Safe because the write position never passes the read position: a value and its newline take
-   * fewer bytes than the record they come from, and every byte moved over was already decoded.
+   * The `value` format with a filter, packed in place the same way (see pack-values.ts) but
+   * through the cursor, which the filter reads.
    */
   #packValues(data: FetchedPartition): PartitionProgress {
     const { records, fetchOffset, stopOffset } = data;
@@ -168,11 +193,7 @@ export class RecordWriter {
       }
       nextOffset = Math.max(nextOffset, lastOffset + 1);
     }
-    if (w > 0 && !this.#closed) {
-      if (this.#out.length > 0) this.#ready.push(this.#out.take());
-      this.#ready.push(records.subarray(0, w));
-      this.#readyBytes += w;
-    }
+    this.#queuePacked(records, w);
     return { nextOffset, stoppedAt };
   }
 
@@ -192,7 +213,9 @@ export class RecordWriter {
     const actions: Array<(written: boolean) => void> = [];
     this.#afterNewestWrite = actions;
     for (let i = 0; i < chunks.length - 1; i++) this.#stdout.write(chunks[i]!);
+    // Chunks are written in order: when the last is done, so are the others.
     const accepted = this.#stdout.write(chunks[chunks.length - 1]!, (err) => {
+      for (const chunk of chunks) this.#pool.give(chunk); // ignored for packed fetched bytes
       if (this.#afterNewestWrite === actions) this.#afterNewestWrite = null;
       for (const action of actions) action(!err);
     });

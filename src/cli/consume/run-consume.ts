@@ -75,6 +75,8 @@ async function consumeAll(consumer: Consumer, writer: RecordWriter, signal: Abor
       if (writer.done) break;
     }
     await writer.flush();
+    // The value format writes packed bytes from inside the fetched data: reuse it once written.
+    writer.whenWritten(() => consumer.recycle(fetched));
     if (writer.done) return;
   }
 }

@@ -189,6 +189,9 @@ class MemberLoop {
         this.#writer.whenWritten((written) => written && this.#tracker.written(tp, offset));
         if (this.#writer.done) break;
       }
+      // The value format writes packed bytes from inside the fetched data: reuse it once written.
+      const consumer = this.#consumer;
+      this.#writer.whenWritten(() => consumer.recycle(result));
     }
   }
 
