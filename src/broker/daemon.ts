@@ -8,7 +8,8 @@ import { ExitCode } from '../common/exit-codes.js';
 import { SpoolError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { spoolVersion } from '../common/version.js';
-import { CompactionSchedule, describeCompaction } from '../storage/compaction/compaction-schedule.js';
+import type { CompactionSchedule } from '../storage/compaction/compaction-schedule.js';
+import type { CompactionReport } from '../storage/log-compactor.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { BrokerContext } from './broker-context.js';
@@ -102,14 +103,18 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs.close();
     throw new SpoolError(`cannot listen on ${config.socketPath}: ${errorMessage(err)}`, { cause: err });
   }
-  const compaction = new CompactionSchedule();
+  // The compactor (and the hashing and file swaps it uses) loads when a compacted topic is first
+  // checked, not before the broker listens.
+  let compaction: Promise<{ schedule: CompactionSchedule; describe: (report: CompactionReport) => string }> | null = null;
   const cleaner = new RetentionCleaner(logs, logger, {
     compact: async (topic, partition, log, signal) => {
+      compaction ??= import('../storage/compaction/compaction-schedule.js').then((m) => ({ schedule: new m.CompactionSchedule(), describe: m.describeCompaction }));
+      const { schedule, describe } = await compaction;
       const owner = logs.topic(topic);
       if (owner === undefined) return;
       const isCurrent = () => logs.topic(topic) === owner && owner.partitions[partition] === log;
-      const report = await compaction.runIfDue(log, owner.config, Date.now(), { signal, isCurrent });
-      if (report !== null && (report.segmentsRewritten > 0 || report.segmentsDropped > 0 || report.segmentsMerged > 0)) logger.info(`${topic}/${partition}: ${describeCompaction(report)}`);
+      const report = await schedule.runIfDue(log, owner.config, Date.now(), { signal, isCurrent });
+      if (report !== null && (report.segmentsRewritten > 0 || report.segmentsDropped > 0 || report.segmentsMerged > 0)) logger.info(`${topic}/${partition}: ${describe(report)}`);
     },
   });
   cleaner.start(config.retentionCheckMs);

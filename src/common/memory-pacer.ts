@@ -8,8 +8,7 @@
 // flag is set at run time and gc taken from a fresh context (the broker is launched without the
 // flag: a V8 flag on the command line makes Node compile its own modules without their code cache,
 // which slows every start).
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { createRequire } from 'node:module';
 
 type GcFunction = (options?: { type: 'minor' | 'major'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
 
@@ -64,8 +63,10 @@ function exposedGc(): GcFunction | null {
   const existing = (globalThis as { gc?: GcFunction }).gc;
   if (typeof existing === 'function') return existing;
   try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
+    // Loaded here, at the first collection, rather than with the process.
+    const require = createRequire(import.meta.url);
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+    const gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as unknown;
     return typeof gc === 'function' ? (gc as GcFunction) : null;
   } catch {
     return null;
