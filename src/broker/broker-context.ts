@@ -1,5 +1,6 @@
 // What every request handler may use: the logs, the parked fetches, the config and the logger.
 // One per broker process, passed explicitly (no module-level singletons).
+import type { BufferPool } from '../common/buffer-pool.js';
 import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
@@ -22,8 +23,14 @@ export interface BrokerContext {
   readonly listeners: ListenerStats;
   readonly logger: Logger;
   readonly startedMs: number;
-  /** Told about large short-lived buffers (socket reads, fetch reads). */
+  /** Told about large short-lived buffers (socket reads). */
   readonly memory: MemoryPacer;
+  /**
+   * Memory that large requests (produce) are read into and that fetches read log bytes into,
+   * shared by the connections. A request's goes back when its handler returns; a response's parts
+   * once the socket has written them (Session); a fetch read that is not sent, by its handler.
+   */
+  readonly buffers: BufferPool;
   /** Begin a graceful stop (as SIGTERM). */
   requestShutdown(): void;
   /** The Kafka listener's bound address (HOST:PORT) once it listens; null without one. */

@@ -8,7 +8,6 @@
 // Every join, leave, session timeout or new partition starts a new generation. Single-threaded:
 // all methods run on the broker's event loop. Group names are shared with Kafka's classic groups
 // through the GroupDirectory: this coordinator is its 'spool' driver.
-import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../common/error-codes.js';
 import { SpoolError } from '../common/errors.js';
 import { matchesAny } from '../common/glob.js';
@@ -126,7 +125,8 @@ export class GroupCoordinator implements GroupDriver {
     if (request.topics.length === 0) throw new SpoolError('a member must subscribe to at least one topic', { code: ErrorCode.InvalidRequest });
     const group = this.#groupForJoin(request.group);
     const member: Member = {
-      memberId: `${request.clientId}-${randomUUID().slice(0, 8)}`,
+      // The global Web Crypto loads node:crypto on first use, not with the broker.
+      memberId: `${request.clientId}-${globalThis.crypto.randomUUID().slice(0, 8)}`,
       clientId: request.clientId,
       pid: request.pid,
       host: request.host,

@@ -1,6 +1,6 @@
-// spool broker start|stop|status (SPEC §3 broker).
+// spool broker start|stop|status (SPEC §3 broker). The client and launcher are imported by the
+// subcommand that uses them: `spool --help` and the other commands do not load them.
 import { Option, type Command } from 'commander';
-import { Admin } from '../../client/admin.js';
 import type { Connection } from '../../client/connection.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { SpoolError, UsageError } from '../../common/errors.js';
@@ -15,8 +15,7 @@ import {
 import { resolve } from 'node:path';
 import { DEFAULT_KAFKA_HOST, DEFAULT_KAFKA_PORT, formatHostPort, isLoopbackHost, parseHostPort } from '../../kafka/listen-address.js';
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
-import { launchBroker, type LauncherMessage } from '../broker-launcher.js';
-import { connectToOwner, tryConnect } from '../broker-client.js';
+import type { LauncherMessage } from '../broker-launcher.js';
 import { formatBytes, formatDuration } from '../../term/human.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -144,6 +143,10 @@ function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null): strin
 }
 
 async function startBackground(globals: GlobalOptions, config: BrokerConfig, flags: StartFlags, io: CliIo): Promise<void> {
+  const [{ tryConnect, connectToOwner }, { launchBroker }] = await Promise.all([
+    import('../broker-client.js'),
+    import('../broker-launcher.js'),
+  ]);
   const existing = await tryConnect(config.socketPath);
   if (existing !== null) {
     await sayAlreadyRunning(existing, io);
@@ -163,6 +166,7 @@ async function startBackground(globals: GlobalOptions, config: BrokerConfig, fla
 }
 
 async function sayAlreadyRunning(connection: Connection, io: CliIo): Promise<void> {
+  const { Admin } = await import('../../client/admin.js');
   const status = await new Admin(connection).brokerStatus().finally(() => connection.close());
   io.stdout.write(`broker already running (pid ${status.pid}, socket ${status.socket})\n`);
 }
@@ -191,6 +195,7 @@ async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
 }
 
 async function stopBroker(globals: GlobalOptions, io: CliIo): Promise<void> {
+  const [{ Admin }, { tryConnect }] = await Promise.all([import('../../client/admin.js'), import('../broker-client.js')]);
   const connection = await tryConnect(globals.socketPath);
   let pid: number | null;
   if (connection !== null) {
@@ -219,6 +224,7 @@ async function stopBroker(globals: GlobalOptions, io: CliIo): Promise<void> {
 }
 
 async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): Promise<void> {
+  const [{ Admin }, { tryConnect }] = await Promise.all([import('../../client/admin.js'), import('../broker-client.js')]);
   const connection = await tryConnect(globals.socketPath);
   if (connection === null) {
     if (json) io.stdout.write(JSON.stringify({ running: false, dataDir: globals.dataDir, socket: globals.socketPath }) + '\n');

@@ -24,6 +24,7 @@ import { GroupStore } from '../../../src/storage/group-store.js';
 import type { LogManager } from '../../../src/storage/log-manager.js';
 import { PRODUCER_ID_BLOCK } from '../../../src/storage/producer-ids.js';
 import { PassThrough } from 'node:stream';
+import { BufferPool } from '../../../src/common/buffer-pool.js';
 import { idempotentBatch } from '../../helpers/idempotent-batches.js';
 import { makeBatch, range, readAll, useStorageFixture, valuesOf, type StorageFixture } from '../../helpers/storage-fixtures.js';
 
@@ -42,6 +43,7 @@ function contextFor(logs: LogManager): BrokerContext {
     logger: createLogger(new PassThrough()),
     startedMs: Date.now(),
     memory: new MemoryPacer(),
+    buffers: new BufferPool({ maxFree: 2 }),
     requestShutdown: () => {},
     kafkaAddress: null,
   };
