@@ -5,12 +5,16 @@ export type FsyncPolicy = 'always' | 'interval' | 'never';
 /** The Kafka-protocol TCP listener (SPEC §8), when `--kafka` is given. */
 export interface KafkaListenerConfig {
   host: string;
-  /** 0: any free port (the bound one is what status shows and metadata advertises). */
+  /** 0 asks the OS for a free port (the bound one is what status shows and metadata advertises). */
   port: number;
   /** The address clients are told to connect to; null: the bound one. */
   advertised: { host: string; port: number } | null;
   /** Requests larger than this close their connection. */
   maxRequestBytes: number;
+  /** SASL (PLAIN, SCRAM-SHA-256/512) required before anything else is served (--kafka-sasl). */
+  sasl: boolean;
+  /** TLS with this certificate chain and key (PEM files, absolute paths); null: plain TCP. */
+  tls: { certFile: string; keyFile: string } | null;
 }
 
 export const DEFAULT_KAFKA_MAX_REQUEST_BYTES = 100 * 1024 * 1024;

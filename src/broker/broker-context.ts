@@ -1,10 +1,13 @@
 // What every request handler may use: the logs, the parked fetches, the config and the logger.
 // One per broker process, passed explicitly (no module-level singletons).
+import type { BufferPool } from '../common/buffer-pool.js';
 import type { Logger } from '../common/logger.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig } from './broker-config.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import type { MetricsHooks } from './metrics-hooks.js';
+import type { GroupDirectory } from './group-directory.js';
+import type { ListenerStats } from './listener-stats.js';
 import type { MemoryPacer } from '../common/memory-pacer.js';
 import type { ParkedFetches } from './parked-fetches.js';
 import type { RetentionHolds } from './retention-holds.js';
@@ -15,13 +18,23 @@ export interface BrokerContext {
   readonly logs: LogManager;
   readonly parked: ParkedFetches;
   readonly groups: GroupCoordinator;
+  /** Every group name and who drives it: spool's coordinator or Kafka's classic one. */
+  readonly groupDirectory: GroupDirectory;
   readonly stats: TopicStats;
   /** The commits of retention.groups, for `topic describe`. */
   readonly retentionHolds: RetentionHolds;
+  /** Connections and requests of the Unix socket and the Kafka listener. */
+  readonly listeners: ListenerStats;
   readonly logger: Logger;
   readonly startedMs: number;
-  /** Told about large short-lived buffers (socket reads, fetch reads). */
+  /** Told about large short-lived buffers (socket reads). */
   readonly memory: MemoryPacer;
+  /**
+   * Memory that large requests (produce) are read into and that fetches read log bytes into,
+   * shared by the connections. A request's goes back when its handler returns; a response's parts
+   * once the socket has written them (Session); a fetch read that is not sent, by its handler.
+   */
+  readonly buffers: BufferPool;
   /** Begin a graceful stop (as SIGTERM). */
   requestShutdown(): void;
   /** The Kafka listener's bound address (HOST:PORT) once it listens; null without one. */

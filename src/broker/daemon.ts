@@ -8,7 +8,8 @@ import { ExitCode } from '../common/exit-codes.js';
 import { SpoolError, errorMessage } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { spoolVersion } from '../common/version.js';
-import { CompactionSchedule, describeCompaction } from '../storage/compaction/compaction-schedule.js';
+import type { CompactionSchedule } from '../storage/compaction/compaction-schedule.js';
+import type { CompactionReport } from '../storage/log-compactor.js';
 import { LogManager } from '../storage/log-manager.js';
 import type { BrokerConfig, KafkaListenerConfig } from './broker-config.js';
 import type { KafkaListener } from '../kafka/listener.js';
@@ -17,6 +18,8 @@ import { createDispatch } from './dispatch.js';
 import { acquireLock, type LockOwner } from './lock-file.js';
 import { GroupStore } from '../storage/group-store.js';
 import { GroupCoordinator } from './group-coordinator.js';
+import { GroupDirectory } from './group-directory.js';
+import { BufferPool } from '../common/buffer-pool.js';
 import { MemoryPacer } from '../common/memory-pacer.js';
 import { ParkedFetches } from './parked-fetches.js';
 import { RetentionCleaner } from './retention-cleaner.js';
@@ -26,9 +29,22 @@ import type { BrokerMetrics } from './metrics/broker-metrics.js';
 import type { LogMetricSources } from './metrics/log-metrics.js';
 import type { MetricsServer } from './metrics/metrics-server.js';
 import type { HostPort } from '../kafka/listen-address.js';
+import { newListenerStats } from './listener-stats.js';
 import { BrokerServer } from './server.js';
 
 const INDEX_FLUSH_MS = 1000;
+/**
+ * Socket reads (a fresh 64 KiB buffer each, freed only by a collection) between two young
+ * collections: the broker's RSS grows by about this much under a stream of produce requests.
+ */
+const SOCKET_READS_PER_COLLECTION = 2 * 1024 * 1024;
+/**
+ * Request and fetch buffers kept for reuse (about 1 MiB each: the CLI's batches and partition max
+ * bytes): enough for a producer and a consumer at full speed, each with one in flight.
+ */
+const FREE_BUFFERS = 2;
+/** A buffer above this (a rare huge batch) is left to the collector rather than kept. */
+const KEPT_BUFFER_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Thrown when another live broker holds the data directory; `broker start` treats it as success. */
 export class BrokerAlreadyRunningError extends SpoolError {
@@ -77,7 +93,8 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const groupStore = new GroupStore(logs.db);
-  const groups = new GroupCoordinator(groupStore, {
+  const groupDirectory = new GroupDirectory(groupStore);
+  const groups = new GroupCoordinator(groupDirectory, {
     topics: () => logs.topics().map((t) => ({ name: t.name, partitions: t.partitions.length })),
   });
   groups.onRebalance = (group, reason) => logger.info(`group ${group.name} generation ${group.generation}: ${reason}`);
@@ -86,11 +103,14 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
     logs,
     parked: new ParkedFetches(),
     groups,
+    groupDirectory,
     stats: new TopicStats(),
     retentionHolds: new RetentionHolds(groupStore),
+    listeners: newListenerStats(),
     logger,
     startedMs: Date.now(),
-    memory: new MemoryPacer(),
+    memory: new MemoryPacer({ minorEveryBytes: SOCKET_READS_PER_COLLECTION }),
+    buffers: new BufferPool({ maxFree: FREE_BUFFERS, maxKeptBytes: KEPT_BUFFER_MAX_BYTES }),
     requestShutdown: () => stop(),
     kafkaAddress: null,
     metrics: null,
@@ -100,8 +120,8 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   let kafka: KafkaListener | null = null;
   // Before the first request, so that every request is counted.
   const metrics = config.metrics === null ? null : await createMetrics(ctx, groupStore, () => [
-    { listener: 'socket', open: server.connectionCount, accepted: server.acceptedCount },
-    ...(kafka === null ? [] : [{ listener: 'kafka' as const, open: kafka.connectionCount, accepted: kafka.acceptedCount }]),
+    { listener: 'socket', open: ctx.listeners.socket.open, accepted: ctx.listeners.socket.accepted },
+    ...(kafka === null ? [] : [{ listener: 'kafka' as const, open: ctx.listeners.kafka.open, accepted: ctx.listeners.kafka.accepted }]),
   ]);
   try {
     await server.listen(config.socketPath);
@@ -117,16 +137,20 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
   };
   kafka = config.kafka === null ? null : await openKafkaListener(ctx, config.kafka, undoListen);
   const metricsServer = metrics === null || config.metrics === null ? null : await openMetricsServer(ctx, metrics, config.metrics, undoListen);
-  const compaction = new CompactionSchedule();
+  // The compactor (and the hashing and file swaps it uses) loads when a compacted topic is first
+  // checked, not before the broker listens.
+  let compaction: Promise<{ schedule: CompactionSchedule; describe: (report: CompactionReport) => string }> | null = null;
   const cleaner = new RetentionCleaner(logs, logger, {
     holds: (topic, partition, groupNames) => ctx.retentionHolds.of(topic, partition, groupNames),
     onPass: (pass) => ctx.metrics?.cleanerPass(pass),
     compact: async (topic, partition, log, signal) => {
+      compaction ??= import('../storage/compaction/compaction-schedule.js').then((m) => ({ schedule: new m.CompactionSchedule(), describe: m.describeCompaction }));
+      const { schedule, describe } = await compaction;
       const owner = logs.topic(topic);
       if (owner === undefined) return;
       const isCurrent = () => logs.topic(topic) === owner && owner.partitions[partition] === log;
-      const report = await compaction.runIfDue(log, owner.config, Date.now(), { signal, isCurrent });
-      if (report !== null && (report.segmentsRewritten > 0 || report.segmentsDropped > 0 || report.segmentsMerged > 0)) logger.info(`${topic}/${partition}: ${describeCompaction(report)}`);
+      const report = await schedule.runIfDue(log, owner.config, Date.now(), { signal, isCurrent });
+      if (report !== null && (report.segmentsRewritten > 0 || report.segmentsDropped > 0 || report.segmentsMerged > 0)) logger.info(`${topic}/${partition}: ${describe(report)}`);
     },
   });
   cleaner.start(config.retentionCheckMs);
@@ -173,8 +197,9 @@ async function serve(config: BrokerConfig, logs: LogManager, logger: Logger, onR
  */
 async function openKafkaListener(ctx: BrokerContext, config: KafkaListenerConfig, undo: () => Promise<void>): Promise<KafkaListener> {
   const { KafkaListener } = await import('../kafka/listener.js');
-  const listener = new KafkaListener(ctx, config);
+  let listener: KafkaListener;
   try {
+    listener = new KafkaListener(ctx, config);
     ctx.kafkaAddress = await listener.listen();
   } catch (err) {
     await undo();

@@ -19,10 +19,12 @@ export interface FetchWait {
   minBytes: number;
 }
 
-export function readWhenReady<T>(ctx: BrokerContext, wait: FetchWait, read: () => FetchRead<T>): T | Promise<T> {
+/** `release`: told of a read that will not be sent (too little), so pooled memory goes back. */
+export function readWhenReady<T>(ctx: BrokerContext, wait: FetchWait, read: () => FetchRead<T>, release: (unsent: T) => void = () => {}): T | Promise<T> {
   const minBytes = Math.max(wait.minBytes, 1);
   const first = read();
   if (first.bytes >= minBytes || first.errors > 0 || wait.maxWaitMs <= 0) return first.result;
+  release(first.result);
   const deadline = performance.now() + wait.maxWaitMs;
   return new Promise((resolve) => {
     const park = (waitMs: number) =>
@@ -30,7 +32,10 @@ export function readWhenReady<T>(ctx: BrokerContext, wait: FetchWait, read: () =
         const again = read();
         const left = Math.ceil(deadline - performance.now());
         if (final || again.bytes >= minBytes || again.errors > 0 || left <= 0) resolve(again.result);
-        else park(left);
+        else {
+          release(again.result);
+          park(left);
+        }
       });
     park(wait.maxWaitMs);
   });

@@ -6,8 +6,8 @@
 // rebalance never has two members reading one partition, and nothing committed repeats.
 //
 // Every join, leave, session timeout or new partition starts a new generation. Single-threaded:
-// all methods run on the broker's event loop.
-import { randomUUID } from 'node:crypto';
+// all methods run on the broker's event loop. Group names are shared with Kafka's classic groups
+// through the GroupDirectory: this coordinator is its 'spool' driver.
 import { ErrorCode } from '../common/error-codes.js';
 import { SpoolError } from '../common/errors.js';
 import { matchesAny } from '../common/glob.js';
@@ -16,7 +16,8 @@ import type { HeartbeatRequest, HeartbeatResponse } from '../protocol/messages/h
 import type { PartitionOffset } from '../protocol/messages/offset-commit.js';
 import type { GroupStore } from '../storage/group-store.js';
 import { assignPartitions, compareTp, tpKey, type TopicPartition } from './group-assignor.js';
-import { deriveState, type GroupState } from './group-state.js';
+import type { GroupDirectory, GroupDriver, GroupOverview } from './group-directory.js';
+import { deriveState, stateName, type GroupState } from './group-state.js';
 
 export interface CoordinatorTopics {
   /** Every topic with its partition count. */
@@ -54,7 +55,9 @@ export interface Group {
 
 export const MAX_HEARTBEAT_WAIT_MS = 3000;
 
-export class GroupCoordinator {
+export class GroupCoordinator implements GroupDriver {
+  readonly protocol = 'spool';
+  readonly #directory: GroupDirectory;
   readonly #store: GroupStore;
   readonly #topics: CoordinatorTopics;
   readonly #now: () => number;
@@ -62,17 +65,48 @@ export class GroupCoordinator {
   /** Told of every generation change (tests and logs). */
   onRebalance: (group: Group, reason: string) => void = () => {};
 
-  constructor(store: GroupStore, topics: CoordinatorTopics, now: () => number = Date.now) {
-    this.#store = store;
+  constructor(directory: GroupDirectory, topics: CoordinatorTopics, now: () => number = Date.now) {
+    this.#directory = directory;
+    this.#store = directory.store;
     this.#topics = topics;
     this.#now = now;
-    for (const row of store.groups()) {
+    for (const row of directory.rows()) {
+      if (row.protocol !== 'spool') continue;
       this.#groups.set(row.name, { name: row.name, generation: row.generation, createdMs: row.createdMs, members: new Map(), state: { kind: 'empty' } });
     }
+    directory.register(this);
   }
 
-  groups(): Group[] {
-    return [...this.#groups.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  overview(name: string): GroupOverview | undefined {
+    const group = this.#groups.get(name);
+    if (group === undefined) return undefined;
+    const members = [...group.members.values()];
+    return {
+      name,
+      protocol: 'spool',
+      state: stateName(group.state),
+      generation: group.generation,
+      members: members.map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        pid: m.pid,
+        host: m.host,
+        assignment: m.owned,
+        listedPartitions: m.owned.length > 0 ? m.owned : m.target,
+      })),
+      subscribed: this.#subscribedPartitions(members),
+    };
+  }
+
+  memberCount(name: string): number {
+    return this.#groups.get(name)?.members.size ?? 0;
+  }
+
+  forget(name: string): void {
+    const group = this.#groups.get(name);
+    if (group === undefined) return;
+    group.state = { kind: 'dead' };
+    this.#groups.delete(name);
   }
 
   group(name: string): Group | undefined {
@@ -85,18 +119,14 @@ export class GroupCoordinator {
     return group;
   }
 
-  /** Create the group, empty, if it does not exist (a topic's retention.groups names it). */
-  ensure(name: string): void {
-    this.#groupForJoin(name);
-  }
-
   /** Add a member and rebalance; `onClose` is how the caller reports the connection closing. */
   join(request: JoinGroupRequest, onClose: (callback: () => void) => void): JoinGroupResponse {
     if (request.group === '') throw new SpoolError('the group name is empty', { code: ErrorCode.InvalidRequest });
     if (request.topics.length === 0) throw new SpoolError('a member must subscribe to at least one topic', { code: ErrorCode.InvalidRequest });
     const group = this.#groupForJoin(request.group);
     const member: Member = {
-      memberId: `${request.clientId}-${randomUUID().slice(0, 8)}`,
+      // The global Web Crypto loads node:crypto on first use, not with the broker.
+      memberId: `${request.clientId}-${globalThis.crypto.randomUUID().slice(0, 8)}`,
       clientId: request.clientId,
       pid: request.pid,
       host: request.host,
@@ -178,21 +208,6 @@ export class GroupCoordinator {
     return new Map(this.#store.offsets(groupName).map((o) => [tpKey(o), o.offset]));
   }
 
-  /** Store offsets on behalf of an administrator (group reset); only for groups without members. */
-  setOffsets(groupName: string, offsets: readonly PartitionOffset[]): void {
-    const group = this.requireGroup(groupName);
-    this.#requireEmpty(group, 'reset its offsets');
-    this.#store.offsetsSave(group.name, offsets, this.#now());
-  }
-
-  delete(groupName: string): void {
-    const group = this.requireGroup(groupName);
-    this.#requireEmpty(group, 'delete it');
-    group.state = { kind: 'dead' };
-    this.#groups.delete(groupName);
-    this.#store.groupDelete(groupName);
-  }
-
   /** Topics or partitions appeared or went: groups whose subscriptions see a change rebalance. */
   topicsChanged(): void {
     for (const group of this.#groups.values()) {
@@ -209,14 +224,6 @@ export class GroupCoordinator {
     this.topicsChanged();
   }
 
-  /** The partitions a group's members subscribe to, or those it has offsets for. */
-  groupPartitions(group: Group): TopicPartition[] {
-    const keys = new Map<string, TopicPartition>();
-    for (const tp of this.#subscribedPartitions([...group.members.values()])) keys.set(tpKey(tp), tp);
-    for (const o of this.#store.offsets(group.name)) keys.set(tpKey(o), { topic: o.topic, partition: o.partition });
-    return [...keys.values()].sort(compareTp);
-  }
-
   /** Stop every timer (broker shutdown). */
   close(): void {
     for (const group of this.#groups.values()) {
@@ -230,9 +237,9 @@ export class GroupCoordinator {
   #groupForJoin(name: string): Group {
     let group = this.#groups.get(name);
     if (group === undefined) {
-      group = { name, generation: 0, createdMs: this.#now(), members: new Map(), state: { kind: 'empty' } };
+      const row = this.#directory.claim(name, 'spool', null);
+      group = { name, generation: row.generation, createdMs: row.createdMs, members: new Map(), state: { kind: 'empty' } };
       this.#groups.set(name, group);
-      this.#store.groupSave(name, 0, group.createdMs);
     }
     return group;
   }
@@ -245,14 +252,6 @@ export class GroupCoordinator {
       });
     }
     return member;
-  }
-
-  #requireEmpty(group: Group, what: string): void {
-    if (group.members.size > 0) {
-      throw new SpoolError(`group "${group.name}" has ${group.members.size} active member(s); stop them before you ${what}`, {
-        code: ErrorCode.NonEmptyGroup,
-      });
-    }
   }
 
   #touch(group: Group, member: Member): void {
@@ -272,7 +271,7 @@ export class GroupCoordinator {
   /** New generation: recompute every member's target, then tell whoever's assignment changed. */
   #rebalance(group: Group, reason: string): void {
     group.generation++;
-    this.#store.groupSave(group.name, group.generation, group.createdMs);
+    this.#directory.saveGeneration(group.name, group.generation);
     const members = [...group.members.values()];
     const targets = assignPartitions(members.map(assignorMember), this.#subscribedPartitions(members));
     for (const member of members) {

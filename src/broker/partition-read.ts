@@ -4,6 +4,7 @@
 // answers every partition it asked for.
 import { ErrorCode } from '../common/error-codes.js';
 import { OffsetOutOfRangeError, SpoolError } from '../common/errors.js';
+import type { BufferPool } from '../common/buffer-pool.js';
 import type { Topic } from '../storage/log-manager.js';
 
 export interface PartitionRead {
@@ -15,11 +16,12 @@ export interface PartitionRead {
 
 const EMPTY = Buffer.alloc(0);
 
-export function readPartition(topic: Topic | undefined, partition: number, offset: number, maxBytes: number): PartitionRead {
+/** With a `pool`, the records are read into its memory, for the caller to give back once sent. */
+export function readPartition(topic: Topic | undefined, partition: number, offset: number, maxBytes: number, pool: BufferPool | null = null): PartitionRead {
   const log = topic?.partitions[partition];
   if (log === undefined) return { errorCode: ErrorCode.UnknownTopicOrPartition, logStartOffset: -1, highWatermark: -1, records: EMPTY };
   try {
-    const records = maxBytes > 0 ? log.read(offset, maxBytes) : EMPTY;
+    const records = maxBytes > 0 ? log.read(offset, maxBytes, pool) : EMPTY;
     return { errorCode: ErrorCode.None, logStartOffset: log.logStartOffset, highWatermark: log.nextOffset, records };
   } catch (err) {
     if (err instanceof OffsetOutOfRangeError) {

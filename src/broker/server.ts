@@ -23,11 +23,6 @@ export class BrokerServer {
     return this.#sessions.size;
   }
 
-  /** Connections accepted since the broker started. */
-  get acceptedCount(): number {
-    return this.#nextSessionId - 1;
-  }
-
   listen(socketPath: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const previous = process.umask(0o177);

@@ -9,19 +9,22 @@ import type { Socket } from 'node:net';
 import { ErrorCode } from '../common/error-codes.js';
 import { ProtocolError, SpoolError } from '../common/errors.js';
 import { apiKeyName, isApiKey } from '../protocol/api-keys.js';
-import { FrameDecoder, decodeRequestFrame, encodeResponseHeader } from '../protocol/frame.js';
+import { decodeRequestFrame, encodeResponseHeader } from '../protocol/frame.js';
+import { FrameReader } from '../protocol/frame-reader.js';
 import type { BrokerContext, SessionInfo } from './broker-context.js';
 import type { Handler, ResponseBody } from './handlers/handler.js';
 
 /** How long a closing connection may take to flush its answers before it is cut. */
 const CLOSE_GRACE_MS = 2000;
+/** Requests up to this size are gathered per connection; larger ones go to a pooled buffer. */
+const HEAD_BYTES = 16 * 1024;
 
 export class Session implements SessionInfo {
   readonly id: number;
   readonly #socket: Socket;
   readonly #ctx: BrokerContext;
   readonly #dispatch: ReadonlyMap<number, Handler>;
-  readonly #decoder = new FrameDecoder({ reuseScratch: true });
+  readonly #reader: FrameReader;
   readonly #closeCallbacks: Array<() => void> = [];
   #closed = false;
   #closing = false;
@@ -31,10 +34,14 @@ export class Session implements SessionInfo {
     this.#socket = socket;
     this.#ctx = ctx;
     this.#dispatch = dispatch;
+    // Large requests are read into the broker's pool and given back when handled: handlers are
+    // done with a request's body when they return (they decode it, or append it, synchronously).
+    this.#reader = new FrameReader((frame) => this.#handle(frame), { headBytes: HEAD_BYTES, pool: ctx.buffers, releaseAfterHandling: true });
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('drain', () => socket.resume());
     socket.on('error', (err) => ctx.logger.debug(`connection ${id}: ${err.message}`));
     socket.on('close', () => this.#onClose());
+    ctx.listeners.socket.opened();
   }
 
   onClose(callback: () => void): void {
@@ -53,20 +60,17 @@ export class Session implements SessionInfo {
   #onData(chunk: Buffer): void {
     if (this.#closing) return;
     this.#ctx.memory.account(chunk.length);
-    let frames: Buffer[];
     try {
-      frames = this.#decoder.push(chunk);
+      this.#reader.push(chunk);
     } catch (err) {
+      // A frame size no frame can have (handlers' own errors are answered in #handle).
       this.#dropConnection(err);
-      return;
-    }
-    for (const frame of frames) {
-      if (this.#closed || this.#closing) return;
-      this.#handle(frame);
     }
   }
 
   #handle(frame: Buffer): void {
+    if (this.#closed || this.#closing) return;
+    this.#ctx.listeners.socket.requests++;
     const startedMs = this.#ctx.metrics === null ? 0 : performance.now();
     let apiKey = -1;
     let requestId = -1;
@@ -117,9 +121,17 @@ export class Session implements SessionInfo {
     const socket = this.#socket;
     socket.cork();
     let ok = socket.write(encodeResponseHeader(apiKey, requestId, errorCode, size));
-    for (const part of body) ok = socket.write(part) && ok;
+    const last = body.length - 1;
+    // Chunks are written in order: when the last is, so are the others.
+    for (let i = 0; i < last; i++) ok = socket.write(body[i]!) && ok;
+    if (last >= 0) ok = socket.write(body[last]!, () => this.#written(body)) && ok;
     socket.uncork();
     if (!ok) socket.pause();
+  }
+
+  /** A response is written (or its connection failed): fetched bytes in it go back to the pool. */
+  #written(body: ResponseBody): void {
+    for (const part of body) this.#ctx.buffers.give(part);
   }
 
   #dropConnection(err: unknown): void {
@@ -130,6 +142,7 @@ export class Session implements SessionInfo {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#ctx.listeners.socket.closed();
     this.#ctx.parked.drop(this);
     for (const callback of this.#closeCallbacks.splice(0)) callback();
   }

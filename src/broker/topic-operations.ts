@@ -41,7 +41,8 @@ export function alterTopic(ctx: BrokerContext, name: string, configs: Record<str
  */
 function ensureRetentionGroups(ctx: BrokerContext, topic: Topic, configs: Readonly<Record<string, string>>): void {
   if (configs['retention.groups'] === undefined) return;
-  for (const group of topic.config.retentionGroups) ctx.groups.ensure(group);
+  // A spool group until a member joins it: either protocol may take over an idle group.
+  for (const group of topic.config.retentionGroups) ctx.groupDirectory.ensure(group, 'spool', null);
 }
 
 export function deleteTopic(ctx: BrokerContext, name: string): void {

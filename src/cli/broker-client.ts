@@ -7,7 +7,6 @@ import { isProcessAlive, liveLockOwner, type LockOwner } from '../broker/lock-fi
 import { Connection } from '../client/connection.js';
 import { BrokerUnavailableError } from '../common/errors.js';
 import { SOCKET_FILE } from '../common/paths.js';
-import { launchBroker } from './broker-launcher.js';
 import type { GlobalOptions } from './global-options.js';
 import { processIo, type CliIo } from '../term/io.js';
 import { withSpinner } from './spinner.js';
@@ -39,6 +38,8 @@ export async function connectToBroker(globals: GlobalOptions, io: CliIo = proces
     );
   }
   return withSpinner(io, `starting the broker (${globals.dataDir})`, { quiet: globals.quiet }, async () => {
+    // Loaded only to start a broker: child_process stays out of every command that finds one.
+    const { launchBroker } = await import('./broker-launcher.js');
     const launched = await launchBroker(globals);
     if (launched.started) return waitForBroker(globals.socketPath, SOCKET_WAIT_MS, launched.pid);
     const { owner } = launched;

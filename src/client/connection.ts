@@ -1,12 +1,21 @@
 // Connection: one Unix-socket connection to the broker. Requests get ids and may be pipelined;
 // responses are matched by id in whatever order they come. Writes respect backpressure: when the
-// socket's buffer is full, request() waits for 'drain' before writing more.
+// socket's buffer is full, request() waits for 'drain' before writing more. Responses are read
+// straight into their own buffers (protocol/frame-reader.ts); a large one's memory can be given
+// back with recycle() once its reader is done with it, and the next large response reuses it.
 import { connect, type Socket } from 'node:net';
+import { BufferPool } from '../common/buffer-pool.js';
 import { BrokerError, BrokerUnavailableError, ProtocolError, errorMessage } from '../common/errors.js';
 import { errorCodeInfo, type ErrorCode } from '../common/error-codes.js';
 import type { ApiKey } from '../protocol/api-keys.js';
-import { FrameDecoder, decodeResponseFrame, encodeRequestHeader } from '../protocol/frame.js';
+import { decodeResponseFrame, encodeRequestHeader } from '../protocol/frame.js';
+import { FrameReader } from '../protocol/frame-reader.js';
 import { decodeJsonBody, encodeJsonBody } from '../protocol/json-body.js';
+
+/** Large responses kept for reuse: the one being read and the one being written out, each. */
+const FREE_RESPONSE_BUFFERS = 2;
+/** A larger response (a fetch with a big max bytes) is left to the collector. */
+const KEPT_RESPONSE_MAX_BYTES = 16 * 1024 * 1024;
 
 interface Pending {
   resolve: (body: Buffer) => void;
@@ -16,7 +25,7 @@ interface Pending {
 export class Connection {
   readonly socketPath: string;
   readonly #socket: Socket;
-  readonly #decoder = new FrameDecoder();
+  readonly #pool: BufferPool;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closedError: Error | null = null;
@@ -24,10 +33,10 @@ export class Connection {
   /** Ends the wait for 'drain' early when the connection fails (no 'drain' will come then). */
   #endDrainWait: () => void = () => {};
 
-  private constructor(socketPath: string, socket: Socket) {
+  private constructor(socketPath: string, socket: Socket, pool: BufferPool) {
     this.socketPath = socketPath;
     this.#socket = socket;
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.#pool = pool;
     socket.on('error', (err) => this.#fail(new BrokerUnavailableError(`connection to the broker failed: ${err.message}`, err)));
     socket.on('close', () => this.#fail(new BrokerUnavailableError('the broker closed the connection')));
   }
@@ -35,14 +44,46 @@ export class Connection {
   /** Connect; rejects with the socket error (ENOENT, ECONNREFUSED...) for the caller to judge. */
   static connect(socketPath: string): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = connect(socketPath);
+      const pool = new BufferPool({ maxFree: FREE_RESPONSE_BUFFERS, maxKeptBytes: KEPT_RESPONSE_MAX_BYTES });
+      let connection: Connection | null = null;
+      const reader = new FrameReader(
+        (frame) => {
+          if (connection !== null) connection.#onFrame(frame);
+        },
+        { pool },
+      );
+      const socket = connect({
+        path: socketPath,
+        onread: {
+          buffer: () => reader.nextBuffer(),
+          callback: (bytes: number) => {
+            try {
+              reader.onRead(bytes);
+            } catch (err) {
+              if (connection !== null) connection.#fail(new ProtocolError(`broker sent a malformed frame: ${errorMessage(err)}`));
+              socket.destroy();
+              return false;
+            }
+            return true;
+          },
+        },
+      });
       const onError = (err: Error) => reject(err);
       socket.once('error', onError);
       socket.once('connect', () => {
         socket.off('error', onError);
-        resolve(new Connection(socketPath, socket));
+        connection = new Connection(socketPath, socket, pool);
+        resolve(connection);
       });
     });
+  }
+
+  /**
+   * Give back the memory of a response whose body `view` lies in, once nothing refers to any of
+   * it any more (every view into it is dropped or done with): the next large response reuses it.
+   */
+  recycle(view: Uint8Array): void {
+    this.#pool.give(view);
   }
 
   /** True once the connection failed or was closed: it takes no more requests. */
@@ -95,23 +136,13 @@ export class Connection {
     this.#socket.destroy();
   }
 
-  #onData(chunk: Buffer): void {
-    let frames: Buffer[];
-    try {
-      frames = this.#decoder.push(chunk);
-    } catch (err) {
-      this.#fail(new ProtocolError(`broker sent a malformed frame: ${errorMessage(err)}`));
-      this.#socket.destroy();
-      return;
-    }
-    for (const frame of frames) {
-      const response = decodeResponseFrame(frame);
-      const pending = this.#pending.get(response.requestId);
-      if (pending === undefined) continue;
-      this.#pending.delete(response.requestId);
-      if (response.errorCode === 0) pending.resolve(response.body);
-      else pending.reject(brokerError(response.errorCode as ErrorCode, response.body));
-    }
+  #onFrame(frame: Buffer): void {
+    const response = decodeResponseFrame(frame);
+    const pending = this.#pending.get(response.requestId);
+    if (pending === undefined) return;
+    this.#pending.delete(response.requestId);
+    if (response.errorCode === 0) pending.resolve(response.body);
+    else pending.reject(brokerError(response.errorCode as ErrorCode, response.body));
   }
 
   #fail(err: Error): void {

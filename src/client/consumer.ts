@@ -66,6 +66,15 @@ export class Consumer {
     return [...this.#positions.values()];
   }
 
+  /**
+   * Give the memory of fetched data back for the next fetch to read into, once nothing refers to
+   * any of its records any more (everything formatted from them is written out). Optional: data
+   * not given back is simply collected.
+   */
+  recycle(fetched: readonly FetchedPartition[]): void {
+    for (const data of fetched) this.#connection.recycle(data.records);
+  }
+
   /** Partitions with something left to read (not past their stop offset). */
   #active(): PartitionPosition[] {
     const active = [...this.#positions.values()].filter((p) => p.stopOffset === undefined || p.offset < p.stopOffset);

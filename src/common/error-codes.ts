@@ -18,6 +18,7 @@ export const ErrorCode = {
   NotLeaderOrFollower: 6,
   RequestTimedOut: 7,
   MessageTooLarge: 10,
+  OffsetMetadataTooLarge: 12,
   CoordinatorNotAvailable: 15,
   NotCoordinator: 16,
   InvalidTopic: 17,
@@ -51,6 +52,7 @@ export const ErrorCode = {
   UnknownLeaderEpoch: 75,
   MemberIdRequired: 79,
   FencedInstanceId: 82,
+  GroupSubscribedToTopic: 86,
   InvalidRecord: 87,
   UnknownTopicId: 100,
 } as const;

@@ -4,10 +4,11 @@
 // piled up; a live view's rows are promoted before they die and wait for a full collection. So
 // the process counts the bytes that pass through it and collects itself: a young-generation
 // collection (about a millisecond) every `minorEveryBytes`, and, when asked, a full one every
-// `majorEveryBytes`. gc is exposed by the launcher's --expose-gc; when it is not, V8's flag is
-// set at run time and gc taken from a fresh context.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+// `majorEveryBytes`. gc is taken from the process when it runs with --expose-gc; otherwise V8's
+// flag is set at run time and gc taken from a fresh context (the broker is launched without the
+// flag: a V8 flag on the command line makes Node compile its own modules without their code cache,
+// which slows every start).
+import { createRequire } from 'node:module';
 
 type GcFunction = (options?: { type: 'minor' | 'major'; execution?: 'sync' | 'async'; flavor?: 'regular' | 'last-resort' }) => void;
 
@@ -23,14 +24,15 @@ export interface MemoryPacerOptions {
 }
 
 export class MemoryPacer {
-  readonly #gc: GcFunction | null;
+  /** undefined until first needed: finding gc may create a context, which start-up can skip. */
+  #gc: GcFunction | null | undefined;
   readonly #minorEveryBytes: number;
   readonly #majorEveryBytes: number;
   readonly #shrink: boolean;
   #sinceMinor = 0;
   #sinceMajor = 0;
 
-  constructor(options: MemoryPacerOptions = {}, gc: GcFunction | null = exposedGc()) {
+  constructor(options: MemoryPacerOptions = {}, gc?: GcFunction | null) {
     this.#gc = gc;
     this.#minorEveryBytes = options.minorEveryBytes ?? 8 * 1024 * 1024;
     this.#majorEveryBytes = options.majorEveryBytes ?? Infinity;
@@ -39,17 +41,21 @@ export class MemoryPacer {
 
   /** Count `bytes` of short-lived buffers; collect when enough have gone by. */
   account(bytes: number): void {
-    if (this.#gc === null) return;
     this.#sinceMinor += bytes;
     this.#sinceMajor += bytes;
     if (this.#sinceMajor >= this.#majorEveryBytes) {
       this.#sinceMajor = 0;
       this.#sinceMinor = 0;
-      this.#gc({ type: 'major', flavor: this.#shrink ? 'last-resort' : 'regular' });
+      this.#collect({ type: 'major', flavor: this.#shrink ? 'last-resort' : 'regular' });
     } else if (this.#sinceMinor >= this.#minorEveryBytes) {
       this.#sinceMinor = 0;
-      this.#gc({ type: 'minor' });
+      this.#collect({ type: 'minor' });
     }
+  }
+
+  #collect(options: Parameters<GcFunction>[0]): void {
+    if (this.#gc === undefined) this.#gc = exposedGc();
+    this.#gc?.(options);
   }
 }
 
@@ -57,8 +63,10 @@ function exposedGc(): GcFunction | null {
   const existing = (globalThis as { gc?: GcFunction }).gc;
   if (typeof existing === 'function') return existing;
   try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
+    // Loaded here, at the first collection, rather than with the process.
+    const require = createRequire(import.meta.url);
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+    const gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as unknown;
     return typeof gc === 'function' ? (gc as GcFunction) : null;
   } catch {
     return null;

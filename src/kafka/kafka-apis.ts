@@ -14,6 +14,19 @@ import { initProducerIdApi } from './handlers/init-producer-id.js';
 import { incrementalAlterConfigsApi } from './handlers/incremental-alter-configs.js';
 import { listOffsetsApi } from './handlers/list-offsets.js';
 import { metadataApi } from './handlers/metadata.js';
+import { saslAuthenticateApi } from './handlers/sasl-authenticate.js';
+import { saslHandshakeApi } from './handlers/sasl-handshake.js';
+import { deleteGroupsApi } from './handlers/delete-groups.js';
+import { describeGroupsApi } from './handlers/describe-groups.js';
+import { findCoordinatorApi } from './handlers/find-coordinator.js';
+import { heartbeatApi } from './handlers/heartbeat.js';
+import { joinGroupApi } from './handlers/join-group.js';
+import { leaveGroupApi } from './handlers/leave-group.js';
+import { listGroupsApi } from './handlers/list-groups.js';
+import { offsetCommitApi } from './handlers/offset-commit.js';
+import { offsetDeleteApi } from './handlers/offset-delete.js';
+import { offsetFetchApi } from './handlers/offset-fetch.js';
+import { syncGroupApi } from './handlers/sync-group.js';
 import { offsetForLeaderEpochApi } from './handlers/offset-for-leader-epoch.js';
 import { produceApi } from './handlers/produce.js';
 
@@ -35,6 +48,19 @@ export function createKafkaApis(): ReadonlyMap<number, KafkaApi> {
     deleteRecordsApi,
     describeClusterApi,
     initProducerIdApi,
+    findCoordinatorApi,
+    joinGroupApi,
+    syncGroupApi,
+    heartbeatApi,
+    leaveGroupApi,
+    offsetCommitApi,
+    offsetFetchApi,
+    offsetDeleteApi,
+    describeGroupsApi,
+    listGroupsApi,
+    deleteGroupsApi,
+    saslHandshakeApi,
+    saslAuthenticateApi,
   ];
   for (const api of all) apis.set(api.schema.apiKey, api);
   return apis;

@@ -12,6 +12,9 @@ import { NO_RESPONSE, type KafkaApi } from './kafka-handler.js';
 import type { KafkaContext, KafkaSession } from './kafka-context.js';
 import { decodeRequest, encodeResponse, readRequestHeader, type RequestHeader } from './protocol/headers.js';
 import { unsupportedApiVersionsResponse } from './handlers/api-versions.js';
+import { saslStep } from './handlers/sasl-authenticate.js';
+import { SaslFailure } from './sasl/sasl-exchange.js';
+import { SERVED_BEFORE_AUTHENTICATION, type SaslState } from './sasl/sasl-state.js';
 
 const API_VERSIONS_KEY = 18;
 
@@ -19,6 +22,7 @@ export class KafkaConnection implements KafkaSession {
   readonly id: number;
   readonly clientHost: string;
   clientId = '';
+  readonly sasl: SaslState | null;
   readonly #socket: Socket;
   readonly #ctx: KafkaContext;
   readonly #apis: ReadonlyMap<number, KafkaApi>;
@@ -32,9 +36,12 @@ export class KafkaConnection implements KafkaSession {
   #uncounted = false;
   #writeBlocked = false;
   #closed = false;
+  /** A refused login: answer, then close (nothing after it is served). */
+  #ending = false;
 
-  constructor(id: number, socket: Socket, ctx: KafkaContext, apis: ReadonlyMap<number, KafkaApi>, maxRequestBytes: number) {
+  constructor(id: number, socket: Socket, ctx: KafkaContext, apis: ReadonlyMap<number, KafkaApi>, maxRequestBytes: number, sasl: SaslState | null) {
     this.id = id;
+    this.sasl = sasl;
     this.#socket = socket;
     this.#ctx = ctx;
     this.#apis = apis;
@@ -48,6 +55,7 @@ export class KafkaConnection implements KafkaSession {
     });
     socket.on('error', (err) => ctx.broker.logger.debug(`kafka connection ${id}: ${err.message}`));
     socket.on('close', () => this.#onClose());
+    ctx.broker.listeners.kafka.opened();
   }
 
   get closed(): boolean {
@@ -63,6 +71,10 @@ export class KafkaConnection implements KafkaSession {
     this.#socket.destroy();
   }
 
+  closeAfterResponse(): void {
+    this.#ending = true;
+  }
+
   #onData(chunk: Buffer): void {
     this.#ctx.broker.memory.account(chunk.length);
     try {
@@ -76,13 +88,18 @@ export class KafkaConnection implements KafkaSession {
 
   /** Handle queued requests until one must wait; read on only while nothing waits behind it. */
   #pump(): void {
-    while (!this.#busy && !this.#closed && !this.#writeBlocked && this.#queue.length > 0) this.#handle(this.#queue.shift()!);
-    if (this.#closed) return;
+    while (!this.#busy && !this.#closed && !this.#ending && !this.#writeBlocked && this.#queue.length > 0) this.#handle(this.#queue.shift()!);
+    if (this.#closed || this.#ending) return;
     if (this.#writeBlocked || this.#queue.length > 0) this.#socket.pause();
     else this.#socket.resume();
   }
 
   #handle(frame: Buffer): void {
+    this.#ctx.broker.listeners.kafka.requests++;
+    if (this.sasl?.rawTokens === true) {
+      this.#rawSaslToken(frame.subarray(SIZE_BYTES));
+      return;
+    }
     if (this.#ctx.broker.metrics !== null) {
       this.#startedMs = performance.now();
       this.#uncounted = true;
@@ -91,6 +108,10 @@ export class KafkaConnection implements KafkaSession {
     try {
       header = readRequestHeader(frame.subarray(SIZE_BYTES));
       const api = this.#apis.get(header.apiKey);
+      if (this.sasl !== null && !this.sasl.authenticated && !SERVED_BEFORE_AUTHENTICATION.has(header.apiKey)) {
+        this.#drop(new ProtocolError(`${api?.schema.name ?? `API key ${header.apiKey}`} before SASL authentication`));
+        return;
+      }
       if (api === undefined || !header.supported) {
         this.#refuse(header, api);
         return;
@@ -136,6 +157,30 @@ export class KafkaConnection implements KafkaSession {
     this.#count(api.schema.name, hasTopLevelError(response));
     if (this.#closed || response === NO_RESPONSE) return;
     this.#write(encodeResponse(api.schema, header.apiVersion, header.correlationId, response));
+    // Closed once the answer is flushed, whether or not the client closes its side.
+    if (this.#ending) this.#socket.end(() => this.#socket.destroy());
+  }
+
+  /**
+   * After a SaslHandshake v0 the client sends its SASL tokens unframed: int32 length and bytes,
+   * no request header, answered the same way. A failure closes the connection without a word,
+   * as Kafka does on that path.
+   */
+  #rawSaslToken(token: Buffer): void {
+    this.#busy = true;
+    saslStep(this.#ctx, this, token).then(
+      (step) => {
+        this.#busy = false;
+        const size = Buffer.alloc(SIZE_BYTES);
+        size.writeInt32BE(step.response.length);
+        this.#write([size, step.response]);
+        this.#pump();
+      },
+      (err: unknown) => {
+        if (err instanceof SaslFailure) this.#socket.destroy();
+        else this.#drop(err);
+      },
+    );
   }
 
   #write(parts: readonly Buffer[]): void {
@@ -171,6 +216,7 @@ export class KafkaConnection implements KafkaSession {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#ctx.broker.listeners.kafka.closed();
     this.#queue.length = 0;
     this.#ctx.broker.parked.drop(this);
     for (const callback of this.#closeCallbacks.splice(0)) callback();

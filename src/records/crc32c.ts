@@ -1,9 +1,48 @@
 // CRC-32C (Castagnoli), the checksum of RecordBatch v2. The SIMD implementation in @node-rs/crc32
 // runs about ten times faster than a table-driven loop in JavaScript, and every byte produced or
-// stored passes through it at least once.
-import { crc32c as nativeCrc32c } from '@node-rs/crc32';
+// stored passes through it at least once. Small inputs (a batch of a few short records: a
+// one-line `spool produce`) take the table instead: loading the addon costs a command that sends
+// one record more than all its checksums, and a short loop beats a call into native code.
+import { createRequire } from 'node:module';
+
+type Crc32c = (input: Buffer) => number;
+
+/** Inputs up to this size are summed in JavaScript. */
+const TABLE_MAX_BYTES = 256;
+/** The reflected Castagnoli polynomial. */
+const POLYNOMIAL = 0x82f63b78;
+
+let native: Crc32c | null = null;
+let table: Int32Array | null = null;
 
 export function crc32c(data: Uint8Array): number {
+  if (data.length <= TABLE_MAX_BYTES) return crc32cTable(data);
+  native ??= loadNative();
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return nativeCrc32c(buf) >>> 0;
+  return native(buf) >>> 0;
+}
+
+/** The same sum by a byte-at-a-time table (exported for tests to compare with the addon). */
+export function crc32cTable(data: Uint8Array): number {
+  const t = (table ??= makeTable());
+  let crc = -1;
+  for (let i = 0; i < data.length; i++) crc = t[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+function makeTable(): Int32Array {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? POLYNOMIAL ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+}
+
+// require() rather than an ESM import: Node would scan the addon's CommonJS loader (28 KB) for
+// its export names first, and it loads only when a large input needs it.
+function loadNative(): Crc32c {
+  const addon = createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: (input: Buffer, initialState?: number) => number };
+  return addon.crc32c;
 }

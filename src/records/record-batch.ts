@@ -47,9 +47,7 @@ export const TIMESTAMP_TYPE_MASK = 0x08;
 export const TRANSACTIONAL_MASK = 0x10;
 export const CONTROL_MASK = 0x20;
 
-export const Compression = { None: 0, Gzip: 1, Snappy: 2, Lz4: 3, Zstd: 4 } as const;
-export type Compression = (typeof Compression)[keyof typeof Compression];
-export const COMPRESSION_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+export { COMPRESSION_NAMES, Compression } from './compression-codecs.js';
 
 export interface BatchHeader {
   baseOffset: number;

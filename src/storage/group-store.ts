@@ -1,13 +1,20 @@
 // GroupStore: consumer groups and their committed offsets in index.db. Members are not stored:
 // they are live connections and rejoin after a restart; the generation is, so that it only ever
-// grows and a commit from before a restart can be told apart.
+// grows and a commit from before a restart can be told apart. Both coordinators (spool's own and
+// Kafka's classic protocol) keep their groups here, one row per group name: `protocol` says which
+// drove it last, and the offsets are one store whichever protocol commits them.
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
+
+export type GroupProtocol = 'spool' | 'kafka';
 
 export interface GroupRow {
   name: string;
   generation: number;
   createdMs: number;
+  protocol: GroupProtocol;
+  /** Kafka's protocol type ("consumer", "connect"); null for spool's groups. */
+  protocolType: string | null;
 }
 
 export interface CommittedOffset {
@@ -15,6 +22,15 @@ export interface CommittedOffset {
   partition: number;
   offset: number;
   committedMs: number;
+  /** The metadata string a Kafka client committed with the offset; null when none. */
+  metadata: string | null;
+}
+
+export interface OffsetToSave {
+  topic: string;
+  partition: number;
+  offset: number;
+  metadata?: string | null;
 }
 
 /** A committed offset with the group it belongs to. */
@@ -28,10 +44,10 @@ export interface GroupCommittedOffset {
 export class GroupStore {
   readonly #db: SqliteDatabase;
   readonly #groupSelectAll: Statement<[]>;
-  readonly #groupUpsert: Statement<[string, number, number]>;
+  readonly #groupClaim: Statement<[string, number, number, string, string | null]>;
   readonly #groupDelete: Statement<[string]>;
   readonly #offsetSelectByGroup: Statement<[string]>;
-  readonly #offsetUpsert: Statement<[string, string, number, number, number]>;
+  readonly #offsetUpsert: Statement<[string, string, number, number, number, string | null]>;
   readonly #offsetDeleteByTopic: Statement<[string]>;
   readonly #offsetDeleteByGroupTopicPartition: Statement<[string, string, number]>;
   readonly #groupSelectByName: Statement<[string]>;
@@ -40,18 +56,20 @@ export class GroupStore {
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#groupSelectAll = db.prepare('SELECT name, generation, created_ms AS createdMs FROM consumer_groups ORDER BY name');
-    this.#groupUpsert = db.prepare(
-      `INSERT INTO consumer_groups (name, generation, created_ms) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET generation = excluded.generation`,
+    this.#groupSelectAll = db.prepare(
+      'SELECT name, generation, created_ms AS createdMs, protocol, protocol_type AS protocolType FROM consumer_groups ORDER BY name',
+    );
+    this.#groupClaim = db.prepare(
+      `INSERT INTO consumer_groups (name, generation, created_ms, protocol, protocol_type) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET generation = excluded.generation, protocol = excluded.protocol, protocol_type = excluded.protocol_type`,
     );
     this.#groupDelete = db.prepare('DELETE FROM consumer_groups WHERE name = ?');
     this.#offsetSelectByGroup = db.prepare(
-      'SELECT topic, partition, offset, committed_ms AS committedMs FROM group_offsets WHERE group_name = ? ORDER BY topic, partition',
+      'SELECT topic, partition, offset, committed_ms AS committedMs, metadata FROM group_offsets WHERE group_name = ? ORDER BY topic, partition',
     );
     this.#offsetUpsert = db.prepare(
-      `INSERT INTO group_offsets (group_name, topic, partition, offset, committed_ms) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (group_name, topic, partition) DO UPDATE SET offset = excluded.offset, committed_ms = excluded.committed_ms`,
+      `INSERT INTO group_offsets (group_name, topic, partition, offset, committed_ms, metadata) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (group_name, topic, partition) DO UPDATE SET offset = excluded.offset, committed_ms = excluded.committed_ms, metadata = excluded.metadata`,
     );
     this.#offsetDeleteByTopic = db.prepare('DELETE FROM group_offsets WHERE topic = ?');
     this.#offsetDeleteByGroupTopicPartition = db.prepare('DELETE FROM group_offsets WHERE group_name = ? AND topic = ? AND partition = ?');
@@ -79,8 +97,9 @@ export class GroupStore {
     return this.#groupSelectAll.all() as GroupRow[];
   }
 
-  groupSave(name: string, generation: number, createdMs: number): void {
-    this.#groupUpsert.run(name, generation, createdMs);
+  /** Save a group with the protocol that drives it from now on. */
+  groupClaim(row: GroupRow): void {
+    this.#groupClaim.run(row.name, row.generation, row.createdMs, row.protocol, row.protocolType);
   }
 
   groupDelete(name: string): void {
@@ -92,9 +111,9 @@ export class GroupStore {
   }
 
   /** Store offsets in one transaction. */
-  offsetsSave(group: string, offsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>, nowMs: number): void {
+  offsetsSave(group: string, offsets: readonly OffsetToSave[], nowMs: number): void {
     this.#db.transaction(() => {
-      for (const o of offsets) this.#offsetUpsert.run(group, o.topic, o.partition, o.offset, nowMs);
+      for (const o of offsets) this.#offsetUpsert.run(group, o.topic, o.partition, o.offset, nowMs, o.metadata ?? null);
     })();
   }
 

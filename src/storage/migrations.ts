@@ -80,4 +80,20 @@ export const MIGRATIONS: readonly string[] = [
      next_id  INTEGER NOT NULL
    );
    INSERT INTO producer_ids (id, next_id) VALUES (0, 0);`,
+  // 008_kafka_groups_and_users: which protocol drove a group last (spool's own or Kafka's classic
+  // one, with the Kafka protocol type), the metadata string of a Kafka offset commit, and the
+  // SCRAM credentials of Kafka users (salted, iterated keys only: no password is ever stored)
+  `ALTER TABLE consumer_groups ADD COLUMN protocol TEXT NOT NULL DEFAULT 'spool';
+   ALTER TABLE consumer_groups ADD COLUMN protocol_type TEXT;
+   ALTER TABLE group_offsets ADD COLUMN metadata TEXT;
+   CREATE TABLE kafka_users (
+     name        TEXT NOT NULL,
+     mechanism   TEXT NOT NULL,
+     salt        BLOB NOT NULL,
+     iterations  INTEGER NOT NULL,
+     stored_key  BLOB NOT NULL,
+     server_key  BLOB NOT NULL,
+     created_ms  INTEGER NOT NULL,
+     PRIMARY KEY (name, mechanism)
+   ) WITHOUT ROWID;`,
 ];

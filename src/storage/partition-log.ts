@@ -6,6 +6,7 @@
 // Single-threaded: every method runs on the broker's event loop, one at a time.
 import { renameSync, rm, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { BufferPool } from '../common/buffer-pool.js';
 import { ensureDir } from '../common/ensure-dir.js';
 import { OffsetOutOfRangeError, StorageWriteError, errorMessage } from '../common/errors.js';
 import type { TopicConfig } from '../common/topic-config.js';
@@ -280,13 +281,14 @@ export class PartitionLog {
 
   /**
    * Whole batches from the one holding `offset`, up to about `maxBytes` (always at least one
-   * batch, however large). Empty at the log end; OffsetOutOfRangeError outside the log.
+   * batch, however large). Empty at the log end; OffsetOutOfRangeError outside the log. With a
+   * pool the bytes are read into its memory, for the caller to give back once they are sent.
    */
-  read(offset: number, maxBytes: number): Buffer {
+  read(offset: number, maxBytes: number, pool: BufferPool | null = null): Buffer {
     if (offset < this.#logStartOffset || offset > this.nextOffset) {
       throw new OffsetOutOfRangeError(offset, this.#logStartOffset, this.nextOffset);
     }
-    return this.#reads.read(offset, maxBytes);
+    return this.#reads.read(offset, maxBytes, pool);
   }
 
   /** The first offset whose record timestamp is >= `timestamp`, or null when there is none. */

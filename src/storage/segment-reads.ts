@@ -2,6 +2,7 @@
 // an offset on. A floor lookup in the offset index finds where to start; a hint remembers where
 // the last read ended, so a consumer reading on needs no lookup at all. At most one closed
 // segment keeps its descriptor open for reading (the active one always has one).
+import type { BufferPool } from '../common/buffer-pool.js';
 import { CorruptBatchError } from '../common/errors.js';
 import { BATCH_HEADER_SIZE, batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../records/record-batch.js';
 import type { OffsetIndex } from './offset-index.js';
@@ -23,13 +24,16 @@ export class SegmentReads {
     this.#partitionId = partitionId;
   }
 
-  /** Batches from the one holding `offset` (already checked to be inside the log). */
-  read(offset: number, maxBytes: number): Buffer {
+  /**
+   * Batches from the one holding `offset` (already checked to be inside the log), read into
+   * `pool`'s memory when one is given (the caller gives it back when done).
+   */
+  read(offset: number, maxBytes: number, pool: BufferPool | null = null): Buffer {
     let segmentIndex = this.#segmentIndexFor(offset);
     while (segmentIndex < this.#segments.length) {
       const segment = this.#segments[segmentIndex]!;
       if (offset < segment.nextOffset) {
-        const data = this.#readSegment(segment, offset, maxBytes);
+        const data = this.#readSegment(segment, offset, maxBytes, pool);
         if (data.length > 0) return data;
       }
       // The offset lies past this segment's last batch (a gap left by compaction): go on.
@@ -56,7 +60,7 @@ export class SegmentReads {
     this.#hint = null;
   }
 
-  #readSegment(segment: Segment, offset: number, maxBytes: number): Buffer {
+  #readSegment(segment: Segment, offset: number, maxBytes: number, pool: BufferPool | null): Buffer {
     const hint = this.#hint;
     let position: number;
     if (hint !== null && hint.segment === segment && hint.offset === offset) {
@@ -66,7 +70,7 @@ export class SegmentReads {
     }
     this.#useReader(segment);
     for (;;) {
-      const chunk = segment.read(position, Math.max(maxBytes, 4096));
+      const chunk = segment.read(position, Math.max(maxBytes, 4096), pool);
       if (chunk.length === 0) return EMPTY;
       let pos = 0;
       let start = -1;
@@ -89,16 +93,19 @@ export class SegmentReads {
         this.#hint = { offset: endOffset, segment, position: position + end };
         return chunk.subarray(start, end);
       }
+      const firstSize = batchSizeAt(chunk, 0);
+      pool?.give(chunk); // nothing of it is returned
       if (pos === 0) {
         // The first batch is larger than what was read: read exactly that batch.
-        const size = batchSizeAt(chunk, 0);
+        const size = firstSize;
         if (position + size > segment.sizeBytes) throw corruptLength(segment, position, size, offset);
-        const whole = segment.read(position, size);
+        const whole = segment.read(position, size, pool);
         const lastOffset = readBaseOffset(whole, 0) + readLastOffsetDelta(whole, 0);
         if (lastOffset >= offset) {
           this.#hint = { offset: lastOffset + 1, segment, position: position + size };
           return whole;
         }
+        pool?.give(whole);
         position += size;
       } else {
         position += pos;

@@ -3,6 +3,7 @@
 // validated batches; nothing at or past it is ever served. A failed write is cut back to it.
 import { closeSync, fdatasync, fdatasyncSync, fsyncSync, ftruncateSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BufferPool } from '../common/buffer-pool.js';
 import { StorageWriteError, errorMessage } from '../common/errors.js';
 import { segmentFileName } from './file-names.js';
 
@@ -84,10 +85,10 @@ export class Segment {
     this.#dirty = true;
   }
 
-  /** Up to `length` bytes at `position`, never past the logical end. */
-  read(position: number, length: number): Buffer {
+  /** Up to `length` bytes at `position`, never past the logical end; read into `pool`'s memory if given. */
+  read(position: number, length: number, pool: BufferPool | null = null): Buffer {
     const wanted = Math.max(0, Math.min(length, this.sizeBytes - position));
-    const buf = Buffer.allocUnsafe(wanted);
+    const buf = pool !== null && wanted > 0 ? pool.take(wanted) : Buffer.allocUnsafe(wanted);
     const fd = this.#descriptor();
     let filled = 0;
     while (filled < wanted) {

@@ -89,7 +89,7 @@ export function describeHeader(d: GroupDescription): string {
 export function memberTable(d: GroupDescription): TableData {
   return {
     columns: MEMBER_COLUMNS,
-    rows: d.members.map((m) => [m.memberId, m.clientId, String(m.pid), m.host, formatAssignment(m.assignment)]),
+    rows: d.members.map((m) => [m.memberId, m.clientId, m.pid === null ? NONE : String(m.pid), m.host, formatAssignment(m.assignment)]),
   };
 }
 

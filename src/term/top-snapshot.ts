@@ -28,7 +28,18 @@ export interface TopSnapshot {
   timestampMs: number;
   /** Time the rates are measured over; null on the first reading. */
   intervalMs: number | null;
-  broker: { pid: number; uptimeMs: number; version: string; topics: number; bytes: number };
+  broker: {
+    pid: number;
+    uptimeMs: number;
+    version: string;
+    topics: number;
+    bytes: number;
+    /** Connections open now and requests since start, per front door (Kafka: null without a listener). */
+    socketConnections: number;
+    socketRequests: number;
+    kafkaConnections: number | null;
+    kafkaRequests: number | null;
+  };
   topics: TopTopic[];
   groups: GroupSummary[];
 }

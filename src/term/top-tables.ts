@@ -42,7 +42,11 @@ export function groupTable(snapshot: TopSnapshot): TableData {
 /** One line about the broker above the tables. */
 export function brokerLine(snapshot: TopSnapshot): string {
   const b = snapshot.broker;
-  return `broker pid ${b.pid}, up ${formatDuration(b.uptimeMs)}, ${formatCount(b.topics)} topic${b.topics === 1 ? '' : 's'}, ${formatBytes(b.bytes)} on disk, spool ${b.version}`;
+  const kafka = b.kafkaConnections === null ? '' : `, kafka ${formatCount(b.kafkaConnections)} conn ${formatCount(b.kafkaRequests ?? 0)} req`;
+  const clients = `socket ${formatCount(b.socketConnections)} conn ${formatCount(b.socketRequests)} req${kafka}`;
+  // Short enough for 100 columns: the version (in `broker status` and the JSON snapshot) and
+  // "on disk" give way to the live counts of connections and requests.
+  return `broker pid ${b.pid}, up ${formatDuration(b.uptimeMs)}, ${formatCount(b.topics)} topic${b.topics === 1 ? '' : 's'}, ${formatBytes(b.bytes)}, ${clients}`;
 }
 
 function rate(perSec: number | undefined): string {

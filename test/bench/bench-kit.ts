@@ -57,13 +57,70 @@ export function startBroker(extraArgs: string[] = []): BenchBroker {
       rmSync(dataDir, { recursive: true, force: true });
     },
     peakRssBytes() {
-      const status = readFileSync(`/proc/${broker.pid}/status`, 'utf8');
-      const kb = /VmHWM:\s+(\d+) kB/.exec(status);
-      return kb === null ? NaN : Number(kb[1]) * 1024;
+      return peakRssOf(broker.pid);
     },
   };
   return broker;
 }
+
+/**
+ * Loaded into a timed child with --import: at exit it writes its own CPU time (user + system of
+ * every thread since it started, in ms) to $SPOOL_BENCH_CPU_FILE. A data: URL, so no file ships.
+ */
+const CPU_REPORT = `data:text/javascript,${encodeURIComponent(
+  'import { writeFileSync } from "node:fs";' +
+    'process.on("exit", () => { const u = process.cpuUsage(); writeFileSync(process.env.SPOOL_BENCH_CPU_FILE, String((u.user + u.system) / 1000)); });',
+)}`;
+
+export interface TimedRun {
+  wallMs: number;
+  /** The child's own CPU time (user + system), ms. */
+  cpuMs: number;
+}
+
+let cpuFiles = 0;
+
+/**
+ * Run a Node script (bin/spool.js or a peer's client) to completion, timing its wall clock and
+ * reading its CPU time as it exits. Rejects on a non-zero exit.
+ */
+export function timeNodeScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): Promise<TimedRun> {
+  const cpuFile = join(tmpdir(), `spbench-cpu-${process.pid}-${cpuFiles++}`);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', CPU_REPORT, script, ...args], { env: { ...env, SPOOL_BENCH_CPU_FILE: cpuFile }, stdio });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const wallMs = performance.now() - started;
+      try {
+        if (code !== 0) throw new Error(`${script} ${args.join(' ')} exited ${code}: ${stderr}`);
+        resolve({ wallMs, cpuMs: Number(readFileSync(cpuFile, 'utf8')) });
+      } catch (err) {
+        reject(err);
+      } finally {
+        rmSync(cpuFile, { force: true });
+      }
+    });
+  });
+}
+
+/** User plus system CPU time of a running process so far, in ms (from /proc/PID/stat). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+}
+
+/** Peak resident set of a running process (VmHWM), bytes. */
+export function peakRssOf(pid: number): number {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return kb === null ? NaN : Number(kb[1]) * 1024;
+}
+
+/** Clock ticks of /proc/PID/stat per second (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS_PER_SEC = 100;
 
 /** Run `spool ARGS` to completion; resolves with the wall time in ms. */
 export function timeSpool(args: string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): Promise<number> {

@@ -64,14 +64,14 @@ async function timeToDevNull(args: string[], broker: BenchBroker): Promise<numbe
 }
 
 /** Three members on 6 partitions; one leaves cleanly (SIGTERM); until the other two own all 6. */
-async function rebalanceTimes(broker: BenchBroker): Promise<number[]> {
+export async function rebalanceTimes(broker: BenchBroker, topic = 'g6', runs = REBALANCE_RUNS): Promise<number[]> {
   const connection = await Connection.connect(join(broker.dataDir, 'spool.sock'));
   const admin = new Admin(connection);
   const times: number[] = [];
   try {
-    for (let run = 0; run < REBALANCE_RUNS; run++) {
+    for (let run = 0; run < runs; run++) {
       const group = `rebalance-${run}`;
-      const members = [0, 1, 2].map(() => spawnMember(broker, group));
+      const members = [0, 1, 2].map(() => spawnMember(broker, group, topic));
       try {
         await until(admin, group, (d) => d.state === 'stable' && d.members.length === 3);
         const leaving = members.shift()!;
@@ -89,11 +89,11 @@ async function rebalanceTimes(broker: BenchBroker): Promise<number[]> {
   return times;
 }
 
-function spawnMember(broker: BenchBroker, group: string): ChildProcess {
-  return spawn(process.execPath, [SPOOL_BIN, 'consume', 'g6', '-g', group, '-o', 'end'], { env: broker.env, stdio: ['ignore', 'ignore', 'ignore'] });
+function spawnMember(broker: BenchBroker, group: string, topic: string): ChildProcess {
+  return spawn(process.execPath, [SPOOL_BIN, 'consume', topic, '-g', group, '-o', 'end'], { env: broker.env, stdio: ['ignore', 'ignore', 'ignore'] });
 }
 
-async function until(admin: Admin, group: string, done: (d: Awaited<ReturnType<Admin['describeGroup']>>) => boolean): Promise<void> {
+export async function until(admin: Admin, group: string, done: (d: Awaited<ReturnType<Admin['describeGroup']>>) => boolean): Promise<void> {
   const deadline = performance.now() + 30_000;
   for (;;) {
     try {

@@ -9,7 +9,7 @@ import { lockFilePid, parseBrokerRunning, processExists, waitForProcessGone } fr
 import { PROJECT_ROOT, assertExit, assertOneErrorLine, stdoutLines } from '../helpers/spool-cli.js';
 import { SpoolSandbox } from '../helpers/spool-sandbox.js';
 
-const STATUS_KEYS = ['running', 'pid', 'uptimeMs', 'version', 'dataDir', 'socket', 'topics', 'bytes', 'kafka', 'metrics'];
+const STATUS_KEYS = ['running', 'pid', 'uptimeMs', 'version', 'dataDir', 'socket', 'topics', 'bytes', 'kafka', 'metrics', 'kafkaSecurity', 'socketConnections', 'socketRequests', 'kafkaConnections', 'kafkaRequests'];
 const AUTOSTART_ON = { SPOOL_AUTOSTART: undefined };
 /** Far longer than an answer "at once" takes; a command still running then is hung. */
 const HANG_MS = 10_000;
@@ -23,6 +23,7 @@ interface BrokerStatusJson {
   socket: string;
   topics: number;
   bytes: number;
+  socketRequests: number;
 }
 
 describe('e2e > broker lifecycle', () => {
@@ -106,7 +107,13 @@ describe('e2e > broker lifecycle', () => {
     const json = JSON.parse(status.stdout.toString('utf8')) as BrokerStatusJson;
     assert.deepEqual(Object.keys(json), STATUS_KEYS);
     const version = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-    assert.deepEqual({ ...json, uptimeMs: 0 }, { running: true, pid: running.pid, uptimeMs: 0, version, dataDir: s.dataDir, socket: s.socket, topics: 0, bytes: 0, kafka: null, metrics: null });
+    // The status request itself is the socket's one connection; the broker start counted its own.
+    const counts = { socketConnections: 1, socketRequests: json.socketRequests, kafkaConnections: 0, kafkaRequests: 0 };
+    assert.deepEqual(
+      { ...json, uptimeMs: 0 },
+      { running: true, pid: running.pid, uptimeMs: 0, version, dataDir: s.dataDir, socket: s.socket, topics: 0, bytes: 0, kafka: null, metrics: null, kafkaSecurity: null, ...counts },
+    );
+    assert.ok(json.socketRequests >= 1);
     assert.ok(Number.isInteger(json.uptimeMs) && json.uptimeMs >= 0);
 
     assertExit(await s.run(['produce', 'counted', '--quiet'], { input: 'abc\n' }), 0);

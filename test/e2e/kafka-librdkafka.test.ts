@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { haveKcat, havePythonKafka, kafkaSandbox, runKcat, runPython } from '../helpers/kafka-clients.js';
-import { assertExit, stdoutLines } from '../helpers/spool-cli.js';
-import type { SpoolSandbox } from '../helpers/spool-sandbox.js';
+import { assertExit, assertOneErrorLine, stdoutLines } from '../helpers/spool-cli.js';
+import { SpoolSandbox } from '../helpers/spool-sandbox.js';
 
 interface Envelope {
   topic: string;
@@ -154,9 +154,63 @@ describe('e2e > Kafka listener with librdkafka clients', { skip }, () => {
     assert.ok(!(JSON.parse(list.stdout.toString()) as Array<{ name: string }>).some((t) => t.name === 'adm'));
   });
 
+  test('batches of every codec kcat writes are read by spool; every codec spool writes is read by kcat', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => `line ${i} ${'the quick brown fox '.repeat(i % 5)}`);
+    const input = lines.join('\n') + '\n';
+    for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
+      assertExit(await runKcat(bootstrap, ['-P', '-t', `from-kcat-${codec}`, '-z', codec], { input }), 0, `kcat -P -z ${codec}`);
+      assert.deepEqual(stdoutLines(await sandbox.run(['consume', `from-kcat-${codec}`, '-e'])), lines, `kcat ${codec} -> spool consume`);
+      const dump = await sandbox.run(['dump', `from-kcat-${codec}:0`, '--json']);
+      assertExit(dump, 0, 'spool dump');
+      assert.match(dump.stdout.toString(), new RegExp(`"compression":"${codec}"`), `stored as ${codec}`);
+      assertExit(await sandbox.run(['produce', `from-spool-${codec}`, '-z', codec], { input }), 0, `spool produce -z ${codec}`);
+      const read = await runKcat(bootstrap, ['-C', '-t', `from-spool-${codec}`, '-e', '-q']);
+      assertExit(read, 0, `kcat -C ${codec}`);
+      assert.deepEqual(stdoutLines(read), lines, `spool ${codec} -> kcat`);
+    }
+  });
+
   test('a topic a producer asks for is created (auto-create), with the default partitions', async () => {
     const produced = await runKcat(bootstrap, ['-P', '-t', 'auto-made'], { input: 'x\ny\n' });
     assertExit(produced, 0, 'kcat -P');
     assert.deepEqual(stdoutLines(await sandbox.run(['consume', 'auto-made', '-e'])), ['x', 'y']);
+  });
+});
+
+describe('e2e > Kafka listener settings', { skip }, () => {
+  let sandbox: SpoolSandbox;
+
+  before(async () => {
+    sandbox = await SpoolSandbox.create();
+  });
+
+  after(async () => {
+    await sandbox?.cleanup();
+  });
+
+  test('SPOOL_KAFKA gives an autostarted broker a Kafka listener; status shows it', async () => {
+    const env = { SPOOL_AUTOSTART: '1', SPOOL_KAFKA: '127.0.0.1:0' };
+    assertExit(await sandbox.run(['produce', 'auto'], { input: 'a\n', env }), 0, 'produce with autostart');
+    const status = JSON.parse((await sandbox.run(['broker', 'status', '--json'])).stdout.toString()) as { kafka: string | null };
+    assert.match(status.kafka ?? '', /^127\.0\.0\.1:\d+$/);
+    const kcat = await runKcat(status.kafka!, ['-C', '-t', 'auto', '-e', '-q']);
+    assert.deepEqual(stdoutLines(kcat), ['a']);
+    assertExit(await sandbox.run(['broker', 'stop']), 0);
+  });
+
+  test('--kafka-advertise is the address metadata gives; bad addresses are usage errors; a port in use stops the start', async () => {
+    const started = await sandbox.run(['broker', 'start', '--kafka', '127.0.0.1:0', '--kafka-advertise', 'spool.invalid:19092']);
+    assertExit(started, 0, 'broker start');
+    const bound = /kafka listener on (\S+)/.exec(started.stdout.toString())![1]!;
+    const metadata = await runKcat(bound, ['-L']);
+    assert.match(metadata.stdout.toString(), /broker 0 at spool\.invalid:19092/);
+    // The same port again, for a second data dir: it cannot bind, says so, and no broker stays up.
+    const second = await sandbox.run(['--data-dir', `${sandbox.dir}/other`, 'broker', 'start', '--kafka', bound]);
+    assertOneErrorLine(second, 1, 'broker start on a used port');
+    assert.match(second.stderr, /cannot listen for Kafka clients on 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+    assertExit(await sandbox.run(['broker', 'stop']), 0);
+    assertOneErrorLine(await sandbox.run(['broker', 'start', '--kafka', 'nonsense:port']), 2, '--kafka nonsense');
+    assertOneErrorLine(await sandbox.run(['broker', 'start', '--kafka-advertise', 'h:1']), 2, '--kafka-advertise alone');
+    assertOneErrorLine(await sandbox.run(['broker', 'start', '--kafka', '70000']), 2, '--kafka 70000');
   });
 });

@@ -49,7 +49,7 @@ describe('e2e > lazy ui', () => {
     });
     assert.equal(run.status, 0, `spool ${args.join(' ')}: ${run.stderr}`);
     const modules = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
-    assert.ok(modules.some((m) => m.includes('/cli/main.js')), 'the hook saw the CLI load');
+    assert.ok(modules.some((m) => m.includes('/cli/main.js') || m.includes('/bundle/cli/spool.js')), 'the hook saw the CLI load');
     return modules;
   }
 

@@ -88,7 +88,7 @@ export function assignmentSizes(d: GroupDescription): number[] {
 }
 
 /** Stable, with these members (by pid) and these assignment sizes. */
-export function settledAs(pids: readonly number[], sizes: readonly number[]): (d: GroupDescription) => boolean {
+export function settledAs(pids: readonly (number | null)[], sizes: readonly number[]): (d: GroupDescription) => boolean {
   return (d) =>
     d.state === 'stable' &&
     sameNumbers(d.members.map((m) => m.pid), pids) &&
@@ -119,8 +119,8 @@ export function countValues(members: readonly SpoolProcess[]): Map<string, numbe
   return counts;
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
+function sameNumbers(a: readonly (number | null)[], b: readonly (number | null)[]): boolean {
+  const x = [...a].sort((p, q) => (p ?? -1) - (q ?? -1));
+  const y = [...b].sort((p, q) => (p ?? -1) - (q ?? -1));
   return x.length === y.length && x.every((n, i) => n === y[i]);
 }

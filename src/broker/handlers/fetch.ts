@@ -21,9 +21,14 @@ export const handleFetch: Handler = (ctx, body, session) => {
     const round = readAll(ctx, request);
     return { ...round, result: round.topics };
   };
-  const topics = readWhenReady(ctx, wait, read);
+  const topics = readWhenReady(ctx, wait, read, (unsent) => release(ctx, unsent));
   return topics instanceof Promise ? topics.then((t) => answer(ctx, t)) : answer(ctx, topics);
 };
+
+/** Give back the memory of reads that will not be sent (too little for min_bytes). */
+function release(ctx: BrokerContext, topics: readonly FetchTopicResult[]): void {
+  for (const t of topics) for (const p of t.partitions) ctx.buffers.give(p.records);
+}
 
 /** The response, counting what it serves (a read that was not sent is not traffic). */
 function answer(ctx: BrokerContext, topics: FetchTopicResult[]): Buffer[] {
@@ -38,10 +43,9 @@ function readAll(ctx: BrokerContext, request: FetchRequest): { topics: FetchTopi
   const topics = request.topics.map((t) => ({
     topic: t.topic,
     partitions: t.partitions.map((p): FetchPartitionResult => {
-      const result = { partition: p.partition, ...readPartition(ctx.logs.topic(t.topic), p.partition, p.fetchOffset, Math.min(p.maxBytes, budget)) };
+      const result = { partition: p.partition, ...readPartition(ctx.logs.topic(t.topic), p.partition, p.fetchOffset, Math.min(p.maxBytes, budget), ctx.buffers) };
       if (result.errorCode !== ErrorCode.None) errors++;
       bytes += result.records.length;
-      ctx.memory.account(result.records.length);
       budget -= result.records.length;
       return result;
     }),

@@ -14,18 +14,25 @@ import {
 } from '../../protocol/messages/group-admin.js';
 import type { PartitionLog } from '../../storage/partition-log.js';
 import type { BrokerContext } from '../broker-context.js';
-import { tpKey } from '../group-assignor.js';
-import type { Group } from '../group-coordinator.js';
-import { stateName } from '../group-state.js';
+import { compareTp, tpKey, type TopicPartition } from '../group-assignor.js';
+import type { GroupOverview } from '../group-directory.js';
 import { jsonHandler, noParams } from './handler.js';
 
-function describe(ctx: BrokerContext, group: Group): GroupDescription {
-  const committed = ctx.groups.committed(group.name);
-  const owners = new Map<string, { memberId: string; clientId: string; pid: number }>();
-  for (const m of group.members.values()) {
-    for (const tp of m.owned.length > 0 ? m.owned : m.target) owners.set(tpKey(tp), { memberId: m.memberId, clientId: m.clientId, pid: m.pid });
+/** Per partition the group reads or has committed: offsets, lag and owner. */
+export function describeGroup(ctx: BrokerContext, group: GroupOverview): GroupDescription {
+  const stored = ctx.groupDirectory.store.offsets(group.name);
+  const committed = new Map(stored.map((o) => [tpKey(o), o.offset]));
+  const owners = new Map<string, { memberId: string; clientId: string; pid: number | null }>();
+  const keys = new Map<string, TopicPartition>();
+  for (const tp of group.subscribed) keys.set(tpKey(tp), tp);
+  for (const m of group.members) {
+    for (const tp of m.listedPartitions) {
+      owners.set(tpKey(tp), { memberId: m.memberId, clientId: m.clientId, pid: m.pid });
+      keys.set(tpKey(tp), { topic: tp.topic, partition: tp.partition });
+    }
   }
-  const partitions: GroupPartitionDescription[] = ctx.groups.groupPartitions(group).map((tp) => {
+  for (const o of stored) keys.set(tpKey(o), { topic: o.topic, partition: o.partition });
+  const partitions: GroupPartitionDescription[] = [...keys.values()].sort(compareTp).map((tp) => {
     const log = ctx.logs.topic(tp.topic)?.partitions[tp.partition];
     const offset = committed.get(tpKey(tp)) ?? null;
     const logEndOffset = log?.nextOffset ?? offset ?? 0;
@@ -43,22 +50,22 @@ function describe(ctx: BrokerContext, group: Group): GroupDescription {
   });
   return {
     group: group.name,
-    state: stateName(group.state),
+    state: group.state,
     generation: group.generation,
-    members: [...group.members.values()].map((m) => ({
+    members: group.members.map((m) => ({
       memberId: m.memberId,
       clientId: m.clientId,
       pid: m.pid,
       host: m.host,
-      assignment: m.owned.map((tp) => ({ topic: tp.topic, partition: tp.partition })),
+      assignment: [...m.assignment].sort(compareTp).map((tp) => ({ topic: tp.topic, partition: tp.partition })),
     })),
     partitions,
   };
 }
 
 export const handleListGroups = jsonHandler(noParams, (ctx): { groups: GroupSummary[] } => ({
-  groups: ctx.groups.groups().map((group) => {
-    const d = describe(ctx, group);
+  groups: ctx.groupDirectory.overviews().map((group) => {
+    const d = describeGroup(ctx, group);
     return {
       group: group.name,
       state: d.state,
@@ -69,23 +76,23 @@ export const handleListGroups = jsonHandler(noParams, (ctx): { groups: GroupSumm
   }),
 }));
 
-export const handleDescribeGroups = jsonHandler(parseGroupNameRequest, (ctx, request) => describe(ctx, ctx.groups.requireGroup(request.group)));
+export const handleDescribeGroups = jsonHandler(parseGroupNameRequest, (ctx, request) => describeGroup(ctx, ctx.groupDirectory.requireOverview(request.group)));
 
 export const handleDeleteGroups = jsonHandler(parseGroupNameRequest, (ctx, request) => {
-  ctx.groups.delete(request.group);
+  ctx.groupDirectory.delete(request.group);
   ctx.logger.info(`deleted group ${request.group}`);
   return {};
 });
 
 export const handleResetGroupOffsets = jsonHandler(parseResetGroupOffsetsRequest, (ctx, request): ResetGroupOffsetsResponse => {
-  const group = ctx.groups.requireGroup(request.group);
-  if (group.members.size > 0) {
-    throw new SpoolError(`group "${group.name}" has ${group.members.size} active member(s); stop them before resetting offsets`, {
+  const group = ctx.groupDirectory.requireOverview(request.group);
+  if (group.members.length > 0) {
+    throw new SpoolError(`group "${group.name}" has ${group.members.length} active member(s); stop them before resetting offsets`, {
       code: ErrorCode.NonEmptyGroup,
     });
   }
   const topic = ctx.logs.requireTopic(request.topic);
-  const committed = ctx.groups.committed(group.name);
+  const committed = new Map(ctx.groupDirectory.store.offsets(group.name).map((o) => [tpKey(o), o.offset]));
   const partitions = request.partitions ?? topic.partitions.map((_, i) => i);
   const plan = partitions.map((partition) => {
     const log = topic.partitions[partition];
@@ -96,7 +103,7 @@ export const handleResetGroupOffsets = jsonHandler(parseResetGroupOffsetsRequest
     return { topic: topic.name, partition, oldOffset, newOffset: resetOffset(log, oldOffset, request.to) };
   });
   if (request.execute) {
-    ctx.groups.setOffsets(group.name, plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.newOffset })));
+    ctx.groupDirectory.setOffsets(group.name, plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.newOffset })));
     ctx.logger.info(`reset offsets of group ${group.name} on ${topic.name}`);
   }
   return { plan, executed: request.execute };

@@ -26,6 +26,6 @@ export const handleOffsetCommit = jsonHandler(parseOffsetCommitRequest, (ctx, re
 });
 
 export const handleOffsetFetch = jsonHandler(parseOffsetFetchRequest, (ctx, request): OffsetFetchResponse => {
-  const committed = ctx.groups.group(request.group) === undefined ? new Map<string, number>() : ctx.groups.committed(request.group);
+  const committed = ctx.groups.committed(request.group);
   return { offsets: request.partitions.map((tp) => ({ ...tp, offset: committed.get(tpKey(tp)) ?? null })) };
 });

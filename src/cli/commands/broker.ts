@@ -1,6 +1,6 @@
-// spool broker start|stop|status (SPEC §3 broker).
+// spool broker start|stop|status (SPEC §3 broker). The client and launcher are imported by the
+// subcommand that uses them: `spool --help` and the other commands do not load them.
 import { Option, type Command } from 'commander';
-import { Admin } from '../../client/admin.js';
 import type { Connection } from '../../client/connection.js';
 import { ExitCode } from '../../common/exit-codes.js';
 import { SpoolError, UsageError } from '../../common/errors.js';
@@ -13,16 +13,17 @@ import {
   type FsyncPolicy,
   type KafkaListenerConfig,
 } from '../../broker/broker-config.js';
-import { DEFAULT_KAFKA_HOST, DEFAULT_KAFKA_PORT, formatHostPort, parseHostPort } from '../../kafka/listen-address.js';
+import { resolve } from 'node:path';
+import { DEFAULT_KAFKA_HOST, DEFAULT_KAFKA_PORT, formatHostPort, isLoopbackHost, parseHostPort } from '../../kafka/listen-address.js';
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
-import { launchBroker, type LauncherMessage } from '../broker-launcher.js';
-import { connectToOwner, tryConnect } from '../broker-client.js';
+import type { LauncherMessage } from '../broker-launcher.js';
 import { formatBytes, formatDuration } from '../../term/human.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
 import { parsePositiveInt } from '../options/numbers.js';
 import { subcommand } from '../program.js';
 import { withSpinner } from '../spinner.js';
+import { registerBrokerUser } from './broker-user.js';
 
 interface StartFlags {
   foreground?: boolean;
@@ -34,6 +35,10 @@ interface StartFlags {
   kafka?: string | true;
   kafkaAdvertise?: string;
   kafkaMaxRequestBytes: string;
+  kafkaSasl?: boolean;
+  kafkaTlsCert?: string;
+  kafkaTlsKey?: string;
+  kafkaInsecure?: boolean;
   metrics?: string | true;
 }
 
@@ -58,10 +63,14 @@ export function registerBroker(program: Command, io: CliIo): void {
     .option('--kafka [address]', `also listen for Kafka clients on [HOST:]PORT (bare: ${DEFAULT_KAFKA_HOST}:${DEFAULT_KAFKA_PORT}; also SPOOL_KAFKA)`)
     .option('--kafka-advertise <address>', 'HOST:PORT that Kafka clients are told to connect to (default: the bound address)')
     .option('--kafka-max-request-bytes <n>', 'close a Kafka connection that sends a larger request', String(DEFAULT_KAFKA_MAX_REQUEST_BYTES))
+    .option('--kafka-sasl', 'Kafka clients must log in with SASL/PLAIN or SCRAM-SHA-256/512 (users: spool broker user add)')
+    .option('--kafka-tls-cert <file>', 'serve Kafka clients over TLS with this PEM certificate (chain)')
+    .option('--kafka-tls-key <file>', 'the PEM private key of --kafka-tls-cert')
+    .option('--kafka-insecure', 'allow a Kafka listener on a non-loopback address without --kafka-sasl')
     .option('--metrics [address]', `serve Prometheus metrics at http://[HOST:]PORT/metrics (bare: ${DEFAULT_KAFKA_HOST}:${DEFAULT_METRICS_PORT}; also SPOOL_METRICS)`)
     .addHelpText(
       'after',
-      '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n  spool broker start --metrics          # Prometheus: http://127.0.0.1:9400/metrics\n',
+      '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n  spool broker start --kafka 0.0.0.0:9093 --kafka-sasl --kafka-tls-cert broker.pem --kafka-tls-key broker.key\n  spool broker start --metrics          # Prometheus: http://127.0.0.1:9400/metrics\n',
     )
     .action(async (flags: StartFlags, command: Command) => {
       const globals = globalOptions(command, io);
@@ -78,6 +87,8 @@ export function registerBroker(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  spool broker status\n  spool broker status --json | jq .pid\n')
     .action(async (flags: { json?: boolean }, command: Command) => brokerStatus(globalOptions(command, io), flags.json === true, io));
+
+  registerBrokerUser(broker, io);
 }
 
 function brokerConfig(globals: GlobalOptions, flags: StartFlags, env: NodeJS.ProcessEnv): BrokerConfig {
@@ -107,14 +118,26 @@ function kafkaListenerConfig(flags: StartFlags, env: NodeJS.ProcessEnv): KafkaLi
   const fromEnv = env.SPOOL_KAFKA;
   const spec = flags.kafka ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv);
   if (spec === undefined) {
-    if (flags.kafkaAdvertise !== undefined) throw new UsageError('--kafka-advertise needs --kafka (or SPOOL_KAFKA)');
+    const stray = (['kafkaAdvertise', 'kafkaSasl', 'kafkaTlsCert', 'kafkaTlsKey', 'kafkaInsecure'] as const).find((key) => flags[key] !== undefined);
+    if (stray !== undefined) throw new UsageError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --kafka (or SPOOL_KAFKA)`);
     return null;
   }
   const bind = spec === true ? { host: DEFAULT_KAFKA_HOST, port: DEFAULT_KAFKA_PORT } : parseHostPort(spec, flags.kafka === undefined ? 'SPOOL_KAFKA' : '--kafka');
+  const sasl = flags.kafkaSasl === true;
+  // Anyone who can reach a non-loopback address could read and write every topic.
+  if (!isLoopbackHost(bind.host) && !sasl && flags.kafkaInsecure !== true) {
+    throw new UsageError(
+      `refusing to listen for Kafka clients on ${formatHostPort(bind)} without authentication: add --kafka-sasl (with users from 'spool broker user add'), or --kafka-insecure if every host that can reach it may read and write everything`,
+    );
+  }
+  if ((flags.kafkaTlsCert === undefined) !== (flags.kafkaTlsKey === undefined)) throw new UsageError('--kafka-tls-cert and --kafka-tls-key go together');
   return {
     ...bind,
     advertised: flags.kafkaAdvertise === undefined ? null : parseHostPort(flags.kafkaAdvertise, '--kafka-advertise', true),
     maxRequestBytes: parsePositiveInt(flags.kafkaMaxRequestBytes, '--kafka-max-request-bytes'),
+    sasl,
+    // The broker runs from another working directory: it gets absolute paths.
+    tls: flags.kafkaTlsCert === undefined || flags.kafkaTlsKey === undefined ? null : { certFile: resolve(flags.kafkaTlsCert), keyFile: resolve(flags.kafkaTlsKey) },
   };
 }
 
@@ -128,11 +151,18 @@ function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null, metric
     '--kafka-max-request-bytes', flags.kafkaMaxRequestBytes,
     ...(kafka === null ? [] : ['--kafka', formatHostPort(kafka)]),
     ...(kafka?.advertised == null ? [] : ['--kafka-advertise', formatHostPort(kafka.advertised)]),
+    ...(kafka?.sasl === true ? ['--kafka-sasl'] : []),
+    ...(kafka?.tls == null ? [] : ['--kafka-tls-cert', kafka.tls.certFile, '--kafka-tls-key', kafka.tls.keyFile]),
+    ...(flags.kafkaInsecure === true ? ['--kafka-insecure'] : []),
     ...(metrics === null ? [] : ['--metrics', formatHostPort(metrics)]),
   ];
 }
 
 async function startBackground(globals: GlobalOptions, config: BrokerConfig, flags: StartFlags, io: CliIo): Promise<void> {
+  const [{ tryConnect, connectToOwner }, { launchBroker }] = await Promise.all([
+    import('../broker-client.js'),
+    import('../broker-launcher.js'),
+  ]);
   const existing = await tryConnect(config.socketPath);
   if (existing !== null) {
     await sayAlreadyRunning(existing, io);
@@ -153,6 +183,7 @@ async function startBackground(globals: GlobalOptions, config: BrokerConfig, fla
 }
 
 async function sayAlreadyRunning(connection: Connection, io: CliIo): Promise<void> {
+  const { Admin } = await import('../../client/admin.js');
   const status = await new Admin(connection).brokerStatus().finally(() => connection.close());
   io.stdout.write(`broker already running (pid ${status.pid}, socket ${status.socket})\n`);
 }
@@ -181,6 +212,7 @@ async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
 }
 
 async function stopBroker(globals: GlobalOptions, io: CliIo): Promise<void> {
+  const [{ Admin }, { tryConnect }] = await Promise.all([import('../../client/admin.js'), import('../broker-client.js')]);
   const connection = await tryConnect(globals.socketPath);
   let pid: number | null;
   if (connection !== null) {
@@ -209,6 +241,7 @@ async function stopBroker(globals: GlobalOptions, io: CliIo): Promise<void> {
 }
 
 async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): Promise<void> {
+  const [{ Admin }, { tryConnect }] = await Promise.all([import('../../client/admin.js'), import('../broker-client.js')]);
   const connection = await tryConnect(globals.socketPath);
   if (connection === null) {
     if (json) io.stdout.write(JSON.stringify({ running: false, dataDir: globals.dataDir, socket: globals.socketPath }) + '\n');
@@ -219,7 +252,9 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
   const status = await new Admin(connection).brokerStatus().finally(() => connection.close());
   if (json) {
     const { pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka, metrics } = status;
-    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka, metrics }) + '\n');
+    const { kafkaSecurity, socketConnections, socketRequests, kafkaConnections, kafkaRequests } = status;
+    const counts = { kafkaSecurity, socketConnections, socketRequests, kafkaConnections, kafkaRequests };
+    io.stdout.write(JSON.stringify({ running: true, pid, uptimeMs, version, dataDir, socket, topics, bytes, kafka, metrics, ...counts }) + '\n');
     return;
   }
   io.stdout.write(
@@ -230,8 +265,9 @@ async function brokerStatus(globals: GlobalOptions, json: boolean, io: CliIo): P
       `  version   ${status.version}`,
       `  data dir  ${status.dataDir}`,
       `  socket    ${status.socket}`,
-      `  kafka     ${status.kafka ?? 'off (start with --kafka to serve Kafka clients)'}`,
+      `  kafka     ${status.kafka === null ? 'off (start with --kafka to serve Kafka clients)' : `${status.kafka} (${status.kafkaSecurity})`}`,
       `  metrics   ${status.metrics ?? 'off (start with --metrics to serve Prometheus)'}`,
+      `  clients   socket ${status.socketConnections} connected, ${status.socketRequests} requests; kafka ${status.kafkaConnections} connected, ${status.kafkaRequests} requests`,
       `  fsync     ${status.fsync}`,
       `  topics    ${status.topics}`,
       `  bytes     ${formatBytes(status.bytes)} (${status.bytes})`,

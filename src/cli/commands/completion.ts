@@ -3,7 +3,6 @@
 // tree (commands, flags, choices) and from a running broker (topic and group names; nothing when
 // none runs, and never an error: completion stays quiet).
 import { Argument, type Command } from 'commander';
-import { brokerNames } from '../completion/broker-names.js';
 import { analyseWords, matching, type Suggestion } from '../completion/complete-words.js';
 import { FILES_DIRECTIVE, SHELLS, completionScript, type Shell } from '../completion/completion-scripts.js';
 import { writeOut, type CliIo } from '../../term/io.js';
@@ -50,6 +49,7 @@ async function suggestions(program: Command, words: readonly string[], io: CliIo
       case 'topics':
       case 'groups': {
         const flags = { ...(analysis.dataDir === undefined ? {} : { dataDir: analysis.dataDir }), ...(analysis.socket === undefined ? {} : { socket: analysis.socket }) };
+        const { brokerNames } = await import('../completion/broker-names.js');
         const names = await brokerNames(completion.kind, flags, io.env);
         found = matching(names.map((word) => ({ word, description: '' })), current);
         break;

@@ -10,7 +10,7 @@ import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
 import { parseOffsetSpec, parseUntilSpec } from '../options/offset-spec.js';
 import { checkTopicName, checkTopicPattern } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
-import { runConsume, type ConsumeSettings } from '../consume/run-consume.js';
+import type { ConsumeSettings } from '../consume/run-consume.js';
 
 interface ConsumeFlags {
   from?: string;
@@ -61,10 +61,12 @@ Filtered records still count as consumed (their offsets are committed with -g) b
     .action(async (topics: string[], flags: ConsumeFlags, command: Command) => {
       const settings = consumeSettings(topics, flags);
       const globals = globalOptions(command, io);
+      // The consume loop (client, records, crc32) loads only once the flags are good.
       if (flags.group !== undefined) {
         const { runGroupConsume } = await import('../consume/run-group-consume.js');
         await runGroupConsume(globals, settings, groupSettings(flags), io);
       } else {
+        const { runConsume } = await import('../consume/run-consume.js');
         await runConsume(globals, settings, io);
       }
     });

@@ -5,7 +5,6 @@ import { UsageError } from '../../common/errors.js';
 import { say, withAdmin } from '../admin-session.js';
 import { groupDescriptionJson, groupListJson, renderGroupDescription, renderGroupList } from '../../term/group-tables.js';
 import { parseResetTarget, parseTopicSelection, renderResetPlan, type ResetTargetFlags } from '../group/reset-plan.js';
-import { watchGroup } from '../group/watch-group.js';
 import { globalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
 import { subcommand } from '../program.js';
@@ -39,6 +38,7 @@ export function registerGroup(program: Command, io: CliIo): void {
     .action(async (name: string, flags: { json?: boolean; watch?: boolean }, command: Command) => {
       checkGroupName(name);
       if (flags.watch === true) {
+        const { watchGroup } = await import('../group/watch-group.js');
         await watchGroup(name, flags.json === true, globalOptions(command, io), io);
         return;
       }

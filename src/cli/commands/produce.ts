@@ -3,8 +3,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from '../../common/errors.js';
-import { COMPRESSION_NAMES, Compression } from '../../records/record-batch.js';
-import { NO_HEADERS, encodeHeaders } from '../../records/headers.js';
+import { COMPRESSION_NAMES, type Compression } from '../../records/compression-codecs.js';
 import type { RecordHeader } from '../../records/record.js';
 import { globalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -14,7 +13,7 @@ import { collect } from '../options/collect.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
 import { checkTopicName } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
-import { runProduce, type ProduceSettings } from '../produce/run-produce.js';
+import type { ProduceSettings } from '../produce/run-produce.js';
 
 interface ProduceFlags {
   file?: string;
@@ -71,12 +70,15 @@ A failure says how many messages were stored: exactly the first ones of the inpu
 partition's input when the topic has several), so the rest can be sent again.`,
     )
     .action(async (topic: string, flags: ProduceFlags, command: Command) => {
-      const settings = produceSettings(topic, flags, io);
+      const settings = await produceSettings(topic, flags, io);
+      const { runProduce } = await import('../produce/run-produce.js');
       await runProduce(globalOptions(command, io), settings, io);
     });
 }
 
-function produceSettings(topic: string, flags: ProduceFlags, io: CliIo): ProduceSettings {
+async function produceSettings(topic: string, flags: ProduceFlags, io: CliIo): Promise<ProduceSettings> {
+  // The records codec (with its native CRC-32C) and the producer load only for a produce.
+  const { NO_HEADERS, encodeHeaders } = await import('../../records/headers.js');
   checkTopicName(topic);
   if (flags.key !== undefined && flags.keySeparator !== undefined) throw new UsageError('use either -k/--key or -K/--key-separator, not both');
   if (flags.json && (flags.key !== undefined || flags.keySeparator !== undefined)) {

@@ -9,7 +9,7 @@ import { collect } from '../options/collect.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
 import { checkTopicPattern } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
-import { runTail, type TailSettings } from '../tail/run-tail.js';
+import type { TailSettings } from '../tail/run-tail.js';
 
 interface TailFlags {
   lines: string;
@@ -45,7 +45,9 @@ Examples:
     )
     .action(async (topics: string[], flags: TailFlags, command: Command) => {
       const settings = tailSettings(topics, flags);
-      await runTail(globalOptions(command, io), settings, io);
+      const globals = globalOptions(command, io);
+      const { runTail } = await import('../tail/run-tail.js');
+      await runTail(globals, settings, io);
     });
 }
 

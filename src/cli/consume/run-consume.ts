@@ -74,7 +74,10 @@ async function consumeAll(consumer: Consumer, writer: RecordWriter, signal: Abor
       }
       if (writer.done) break;
     }
+    // flush() returns once stdout has taken every byte, so the fetched data (which the value
+    // format writes from directly) can be reused.
     await writer.flush();
+    consumer.recycle(fetched);
     if (writer.done) return;
   }
 }

@@ -191,6 +191,10 @@ class MemberLoop {
         await this.#writer.flush();
         if (this.#writer.done) break;
       }
+      // Every flush() above returned once stdout had taken the bytes, so the fetched data (which
+      // the value format writes from directly) can be reused.
+      await this.#writer.flush();
+      this.#consumer.recycle(result);
     }
   }
 

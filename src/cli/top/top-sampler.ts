@@ -28,7 +28,17 @@ export class TopSampler {
     return {
       timestampMs: Date.now(),
       intervalMs,
-      broker: { pid: status.pid, uptimeMs: status.uptimeMs, version: status.version, topics: status.topics, bytes: status.bytes },
+      broker: {
+        pid: status.pid,
+        uptimeMs: status.uptimeMs,
+        version: status.version,
+        topics: status.topics,
+        bytes: status.bytes,
+        socketConnections: status.socketConnections,
+        socketRequests: status.socketRequests,
+        kafkaConnections: status.kafka === null ? null : status.kafkaConnections,
+        kafkaRequests: status.kafka === null ? null : status.kafkaRequests,
+      },
       topics: descriptions.map((d) => topTopic(d, intervalMs === null ? null : (previous?.traffic.get(d.name) ?? ZERO_TRAFFIC), intervalMs)).sort(byName),
       groups: [...groups].sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0)),
     };

@@ -2,7 +2,8 @@
 //
 //   BrokerStatus Request  => {}
 //   BrokerStatus Response => { pid, uptimeMs, version, dataDir, socket, topics, bytes, fsync, kafka,
-//                              metrics }
+//                              kafkaSecurity, socketConnections, socketRequests, kafkaConnections,
+//                              kafkaRequests, metrics }
 //   Shutdown Request      => {}      answered, then the broker stops as on SIGTERM
 //   Shutdown Response     => { pid }
 
@@ -17,6 +18,13 @@ export interface BrokerStatusResponse {
   fsync: string;
   /** The Kafka listener's address (HOST:PORT), null without one. */
   kafka: string | null;
+  /** What a Kafka client's security.protocol must be (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL); null without a listener. */
+  kafkaSecurity: string | null;
+  /** Connections open now and requests received since start, per front door. */
+  socketConnections: number;
+  socketRequests: number;
+  kafkaConnections: number;
+  kafkaRequests: number;
   /** The Prometheus endpoint's URL (http://HOST:PORT/metrics), null without one. */
   metrics: string | null;
 }

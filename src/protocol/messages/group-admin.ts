@@ -26,7 +26,8 @@ export interface GroupSummary {
 export interface GroupMemberDescription {
   memberId: string;
   clientId: string;
-  pid: number;
+  /** null for a Kafka client (it does not tell its pid). */
+  pid: number | null;
   host: string;
   assignment: Array<{ topic: string; partition: number }>;
 }

@@ -11,6 +11,8 @@ import { appendPartitions, type PartitionAppendResult } from '../../../src/broke
 import { DEFAULT_BROKER_CONFIG } from '../../../src/broker/broker-config.js';
 import type { BrokerContext } from '../../../src/broker/broker-context.js';
 import { GroupCoordinator } from '../../../src/broker/group-coordinator.js';
+import { GroupDirectory } from '../../../src/broker/group-directory.js';
+import { newListenerStats } from '../../../src/broker/listener-stats.js';
 import { initProducerId } from '../../../src/broker/init-producer-id.js';
 import { ParkedFetches } from '../../../src/broker/parked-fetches.js';
 import { RetentionHolds } from '../../../src/broker/retention-holds.js';
@@ -23,22 +25,27 @@ import { GroupStore } from '../../../src/storage/group-store.js';
 import type { LogManager } from '../../../src/storage/log-manager.js';
 import { PRODUCER_ID_BLOCK } from '../../../src/storage/producer-ids.js';
 import { PassThrough } from 'node:stream';
+import { BufferPool } from '../../../src/common/buffer-pool.js';
 import { idempotentBatch } from '../../helpers/idempotent-batches.js';
 import { makeBatch, range, readAll, useStorageFixture, valuesOf, type StorageFixture } from '../../helpers/storage-fixtures.js';
 
 const PID = 7;
 
 function contextFor(logs: LogManager): BrokerContext {
+  const groupDirectory = new GroupDirectory(new GroupStore(logs.db));
   return {
     config: { ...DEFAULT_BROKER_CONFIG, dataDir: logs.dataDir, socketPath: join(logs.dataDir, 'spool.sock'), kafka: null, metrics: null },
     logs,
     parked: new ParkedFetches(),
-    groups: new GroupCoordinator(new GroupStore(logs.db), { topics: () => [] }),
+    groups: new GroupCoordinator(groupDirectory, { topics: () => [] }),
+    groupDirectory,
     stats: new TopicStats(),
     retentionHolds: new RetentionHolds(new GroupStore(logs.db)),
+    listeners: newListenerStats(),
     logger: createLogger(new PassThrough()),
     startedMs: Date.now(),
     memory: new MemoryPacer(),
+    buffers: new BufferPool({ maxFree: 2 }),
     requestShutdown: () => {},
     kafkaAddress: null,
     metrics: null,

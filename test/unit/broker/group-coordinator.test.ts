@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GroupDirectory } from '../../../src/broker/group-directory.js';
 import { GroupCoordinator } from '../../../src/broker/group-coordinator.js';
 import { ErrorCode } from '../../../src/common/error-codes.js';
 import { SpoolError } from '../../../src/common/errors.js';
@@ -24,9 +25,13 @@ describe('broker > GroupCoordinator', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const directories = new Map<GroupCoordinator, GroupDirectory>();
+
   function coordinator(partitions = 6): GroupCoordinator {
-    const c = new GroupCoordinator(new GroupStore(db), { topics: () => [{ name: 't', partitions }] });
+    const directory = new GroupDirectory(new GroupStore(db));
+    const c = new GroupCoordinator(directory, { topics: () => [{ name: 't', partitions }] });
     coordinators.push(c);
+    directories.set(c, directory);
     return c;
   }
 
@@ -111,10 +116,11 @@ describe('broker > GroupCoordinator', () => {
   test('delete and reset are refused while the group has members', () => {
     const c = coordinator();
     const a = join_(c, 'busy');
-    assert.equal(codeOf(() => c.delete('busy')), ErrorCode.NonEmptyGroup);
-    assert.equal(codeOf(() => c.setOffsets('busy', [{ topic: 't', partition: 0, offset: 0 }])), ErrorCode.NonEmptyGroup);
+    const directory = directories.get(c)!;
+    assert.equal(codeOf(() => directory.delete('busy')), ErrorCode.NonEmptyGroup);
+    assert.equal(codeOf(() => directory.setOffsets('busy', [{ topic: 't', partition: 0, offset: 0 }])), ErrorCode.NonEmptyGroup);
     c.leave('busy', a.memberId);
-    c.delete('busy');
+    directory.delete('busy');
     assert.equal(c.group('busy'), undefined);
   });
 });

@@ -40,7 +40,7 @@ describe('broker > retention held by groups', () => {
 
   test('a named group with no commit holds every segment; commits release them up to the segment they fall in', async () => {
     const { logs, log, store, cleaner } = setUp({ 'retention.groups': 'workers' });
-    store.groupSave('workers', 0, NOW);
+    store.groupClaim({ name: 'workers', generation: 0, createdMs: NOW, protocol: 'spool', protocolType: null });
     await cleaner.runOnce();
     assert.equal(log.logStartOffset, 0);
     assert.deepEqual(stateOf(logs, store), { heldBy: 'group', group: 'workers', committedOffset: null, segmentEndOffset: 10 });
@@ -56,8 +56,8 @@ describe('broker > retention held by groups', () => {
 
   test('every named group must have committed past a segment: the one furthest behind holds it', async () => {
     const { logs, log, store, cleaner } = setUp({ 'retention.groups': 'fast,slow' });
-    store.groupSave('fast', 0, NOW);
-    store.groupSave('slow', 0, NOW);
+    store.groupClaim({ name: 'fast', generation: 0, createdMs: NOW, protocol: 'spool', protocolType: null });
+    store.groupClaim({ name: 'slow', generation: 0, createdMs: NOW, protocol: 'spool', protocolType: null });
     store.offsetsSave('fast', [{ topic: 't', partition: 0, offset: 40 }], NOW);
     store.offsetsSave('slow', [{ topic: 't', partition: 0, offset: 20 }], NOW);
     await cleaner.runOnce();
@@ -67,7 +67,7 @@ describe('broker > retention held by groups', () => {
 
   test('a deleted group, or a name that is no group, holds nothing', async () => {
     const { logs, log, store, cleaner } = setUp({ 'retention.groups': 'gone,never' });
-    store.groupSave('gone', 0, NOW);
+    store.groupClaim({ name: 'gone', generation: 0, createdMs: NOW, protocol: 'spool', protocolType: null });
     await cleaner.runOnce();
     assert.equal(log.logStartOffset, 0);
     store.groupDelete('gone');
@@ -78,7 +78,7 @@ describe('broker > retention held by groups', () => {
 
   test('size retention is held as time retention is', async () => {
     const { logs, log, store, cleaner } = setUp({ 'retention.ms': '-1', 'retention.bytes': '1', 'retention.groups': 'workers' });
-    store.groupSave('workers', 0, NOW);
+    store.groupClaim({ name: 'workers', generation: 0, createdMs: NOW, protocol: 'spool', protocolType: null });
     store.offsetsSave('workers', [{ topic: 't', partition: 0, offset: 10 }], NOW);
     await cleaner.runOnce();
     assert.equal(log.logStartOffset, 10);

@@ -27,7 +27,7 @@ describe('cli > completion > words', () => {
   });
 
   test('subcommands of a command group', () => {
-    assert.deepEqual(words(complete('broker', '')).sort(), ['start', 'status', 'stop']);
+    assert.deepEqual(words(complete('broker', '')).sort(), ['start', 'status', 'stop', 'user']);
   });
 
   test('flags of the command and the global ones', () => {

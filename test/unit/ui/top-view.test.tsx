@@ -13,7 +13,7 @@ const PALETTE = makePalette(new Chalk({ level: 0 }));
 const SNAPSHOT: TopSnapshot = {
   timestampMs: Date.now(),
   intervalMs: 1000,
-  broker: { pid: 4242, uptimeMs: 3_723_000, version: '0.1.0', topics: 2, bytes: 3 * 1024 * 1024 },
+  broker: { pid: 4242, uptimeMs: 3_723_000, version: '0.1.0', topics: 2, bytes: 3 * 1024 * 1024, socketConnections: 1, socketRequests: 7, kafkaConnections: 2, kafkaRequests: 40 },
   topics: [
     {
       name: 'logs',
@@ -43,7 +43,8 @@ async function until(text: () => string, pattern: RegExp): Promise<void> {
 describe('ui > top view', () => {
   test('the broker, a topics table and a groups table', () => {
     const frame = render(<TopPanel snapshot={SNAPSHOT} palette={PALETTE} />).lastFrame() ?? '';
-    assert.match(frame, /broker pid 4242, up 1h 2m, 2 topics, 3\.0 MiB on disk/);
+    assert.match(frame, /broker pid 4242, up 1h 2m, 2 topics, 3\.0 MiB, /);
+    assert.match(frame, /socket 1 conn 7 req, kafka 2 conn 40 req/);
     assert.match(frame, /TOPIC +PARTS +IN REC\/S +OUT REC\/S +IN B\/S +OUT B\/S +MESSAGES +SIZE +END OFFSETS/);
     assert.match(frame, /logs +6 +20,113 +19,990 +2\.0 MiB +1\.0 KiB +1,234,567 +2\.0 MiB +100 200 300 400 \+2 more/);
     assert.match(frame, /quiet +1 +- +- +- +- +3 +210 B +3/);

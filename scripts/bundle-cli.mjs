@@ -1,0 +1,54 @@
+// Bundles the compiled CLI (dist/src, from tsc) into dist/bundle/cli/: a start-up that loads a
+// few files instead of a hundred modules (ESM resolution and compilation per module cost more
+// than the CLI's own work for --version, --help or a one-line produce). Commands load their own
+// chunks through the dynamic imports in the source (the broker, the consume loop, the views).
+//
+// commander and chalk are bundled (small, pure JavaScript, wanted by most commands); every other
+// package stays an import: native addons (better-sqlite3, @node-rs/crc32) must load from
+// node_modules, and the terminal views' packages (ink, react, ora) load only on a terminal.
+//
+// The chunks sit three directories below the project root, as dist/src/*/ files do, so paths the
+// code resolves from import.meta.url (package.json, bin/spool.js) hold in both builds.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist/bundle/cli`;
+const BUNDLED_PACKAGES = new Set(['commander', 'chalk']);
+
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+function packageName(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { spool: 'dist/src/cli/main.js' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Less to scan at every start; identifiers keep their names (errors take theirs from the class).
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  // commander is CommonJS: its require() of Node's own modules needs a require in ESM output.
+  banner: { js: "import { createRequire as __spoolCreateRequire } from 'node:module';\nconst require = __spoolCreateRequire(import.meta.url);" },
+  plugins: [
+    {
+      name: 'spool-externals',
+      setup(b) {
+        // Bare specifiers only: not relative paths, and not a package's own `#imports`.
+        b.onResolve({ filter: /^[^./#]/ }, (args) => {
+          if (args.path.startsWith('node:') || !BUNDLED_PACKAGES.has(packageName(args.path))) return { path: args.path, external: true };
+          return undefined;
+        });
+      },
+    },
+  ],
+});

@@ -1,0 +1,115 @@
+// e2e: each command loads only what it uses (start-up cost is module loading). A preloaded script
+// writes, as the process exits, the CommonJS modules it required (native addons load that way)
+// and Node's own modules it loaded. `--version` and `--help` load no addon, no socket client and
+// no compression; a produce of one short record does not load the CRC-32C addon (the checksum of
+// a small batch is summed in JavaScript); no client loads SQLite. And bin/spool.js
+// runs the bundle only while it is not older than the compiled modules.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { PROJECT_ROOT, SPOOL_BIN, spoolEnv } from '../helpers/spool-cli.js';
+import { SpoolSandbox } from '../helpers/spool-sandbox.js';
+
+const PRELOAD = `
+process.on('exit', () => {
+  const loaded = [
+    ...Object.keys(require('node:module')._cache).map((path) => 'file:' + path),
+    ...process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'node:' + m.slice('NativeModule '.length)),
+  ];
+  require('node:fs').writeFileSync(process.env.SPOOL_TEST_MODULE_LOG, loaded.join('\\n') + '\\n');
+});
+`;
+
+// ES modules do not reach the CommonJS cache: a loader hook lists them.
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+export async function load(url, context, nextLoad) {
+  appendFileSync(process.env.SPOOL_TEST_MODULE_LOG, url + '\\n');
+  return nextLoad(url, context);
+}
+`;
+const REGISTER = `
+import { register } from 'node:module';
+register(new URL('./hooks.mjs', import.meta.url));
+`;
+
+const SQLITE = /\/node_modules\/better-sqlite3\//;
+const CRC_ADDON = /\/node_modules\/@node-rs\/crc32/;
+
+describe('e2e > start-up loads only what a command uses', () => {
+  let sandbox: SpoolSandbox;
+
+  before(async () => {
+    sandbox = await SpoolSandbox.create({ broker: true });
+    await writeFile(join(sandbox.dir, 'preload.cjs'), PRELOAD);
+    await writeFile(join(sandbox.dir, 'hooks.mjs'), HOOKS);
+    await writeFile(join(sandbox.dir, 'register.mjs'), REGISTER);
+  });
+
+  after(async () => {
+    await sandbox.cleanup();
+  });
+
+  async function modulesLoadedBy(name: string, nodeArgs: readonly string[], args: readonly string[], input = ''): Promise<string[]> {
+    const log = join(sandbox.dir, `${name}.modules`);
+    await writeFile(log, '');
+    const run = spawnSync(process.execPath, [...nodeArgs, SPOOL_BIN, '--data-dir', sandbox.dataDir, ...args], {
+      input,
+      encoding: 'utf8',
+      env: spoolEnv({ SPOOL_TEST_MODULE_LOG: log }),
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 0, `spool ${args.join(' ')}: ${run.stderr}`);
+    return (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
+  }
+
+  async function requiredBy(name: string, args: readonly string[], input = ''): Promise<string[]> {
+    const modules = await modulesLoadedBy(name, ['-r', join(sandbox.dir, 'preload.cjs')], args, input);
+    assert.ok(modules.includes('node:fs'), 'the preload saw Node load its modules');
+    return modules;
+  }
+
+  for (const [name, args] of [
+    ['version', ['--version']],
+    ['help', ['--help']],
+  ] as const) {
+    test(`spool ${args.join(' ')} loads no addon, no socket client and no compression`, async () => {
+      // (node:net comes with a terminal or a pipe on stdout, so the client is checked by its own
+      // import: node:timers/promises is the reading commands'.)
+      const modules = await requiredBy(name, args);
+      assert.deepEqual(
+        modules.filter((m) => SQLITE.test(m) || CRC_ADDON.test(m) || m === 'node:zlib' || m === 'node:timers/promises'),
+        [],
+      );
+    });
+  }
+
+  test('a produce of one short record loads neither SQLite nor the CRC-32C addon', async () => {
+    const modules = await requiredBy('produce', ['produce', 'startup', '--quiet'], 'one line\n');
+    assert.deepEqual(modules.filter((m) => SQLITE.test(m) || CRC_ADDON.test(m)), []);
+  });
+
+  test('a produce of large records does load the CRC-32C addon (the check can fail)', async () => {
+    const modules = await requiredBy('produce-large', ['produce', 'startup', '--quiet'], `${'x'.repeat(4000)}\n`.repeat(4));
+    assert.ok(modules.some((m) => CRC_ADDON.test(m)));
+  });
+
+  test('consume loads no SQLite', async () => {
+    const modules = await requiredBy('consume', ['consume', 'startup', '-e'], '');
+    assert.ok(modules.includes('node:timers/promises'), 'the consume client was loaded');
+    assert.deepEqual(modules.filter((m) => SQLITE.test(m)), []);
+  });
+
+  test('bin/spool.js runs the bundle when it is at least as new as the compiled modules, else them', async () => {
+    const bundle = join(PROJECT_ROOT, 'dist', 'bundle', 'cli', 'spool.js');
+    const compiled = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
+    const bundleMs = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+    const modules = await modulesLoadedBy('which', ['--import', join(sandbox.dir, 'register.mjs')], ['--version']);
+    const useBundle = bundleMs >= statSync(compiled).mtimeMs;
+    assert.equal(modules.includes(`file://${bundle}`), useBundle, `bundle loaded: ${useBundle}`);
+    assert.equal(modules.includes(`file://${compiled}`), !useBundle, `compiled main loaded: ${!useBundle}`);
+  });
+});

@@ -1,0 +1,114 @@
+// The `value` format's in-place packer against the record cursor, which decodes the same bytes
+// field by field: for every batch shape the output must be each value and a newline, in order,
+// with the same stops and next offset the general path reports.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { packValues, type PackLimits } from '../../../src/cli/consume/pack-values.js';
+import { CorruptBatchError } from '../../../src/common/errors.js';
+import { encodeRecordBatch } from '../../../src/records/encode-batch.js';
+import { ATTRIBUTES_OFFSET, CONTROL_MASK, RECORDS_OFFSET, sealBatch, stampBaseOffset } from '../../../src/records/record-batch.js';
+import { RecordCursor } from '../../../src/records/record-cursor.js';
+import type { ProducerRecord } from '../../../src/records/record.js';
+
+function rec(value: string | null, key: string | null = null, timestamp = 1000, headers: ProducerRecord['headers'] = []): ProducerRecord {
+  return { key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers, timestamp };
+}
+
+/** Batches stamped at consecutive offsets from `base`; `control` marks batch indexes as control batches. */
+function log(groups: ProducerRecord[][], base = 0, control: readonly number[] = []): Buffer {
+  return Buffer.concat(
+    groups.map((records, i) => {
+      const batch = encodeRecordBatch(records);
+      stampBaseOffset(batch, 0, base);
+      if (control.includes(i)) {
+        batch.writeInt16BE(batch.readInt16BE(ATTRIBUTES_OFFSET) | CONTROL_MASK, ATTRIBUTES_OFFSET);
+        sealBatch(batch, 0, batch.length);
+      }
+      base += records.length;
+      return batch;
+    }),
+  );
+}
+
+/** What the cursor reads: the expected output and progress for the same limits. */
+function expected(records: Buffer, limits: PackLimits): { text: string; records: number; nextOffset: number; stoppedAt: number | null } {
+  const cursor = new RecordCursor();
+  let text = '';
+  let packed = 0;
+  let nextOffset = limits.fetchOffset;
+  for (let pos = 0; pos < records.length; ) {
+    const size = records.readInt32BE(pos + 8) + 12;
+    cursor.open(records, pos, size);
+    const lastOffset = cursor.baseOffset + records.readInt32BE(pos + 23);
+    pos += size;
+    if (lastOffset < limits.fetchOffset) continue;
+    while (cursor.next()) {
+      if (cursor.offset < limits.fetchOffset) continue;
+      if (cursor.offset >= limits.stopOffset) return { text, records: packed, nextOffset, stoppedAt: limits.stopOffset };
+      if (limits.untilTimestamp !== null && cursor.timestamp >= limits.untilTimestamp) return { text, records: packed, nextOffset, stoppedAt: cursor.offset };
+      nextOffset = cursor.offset + 1;
+      if (cursor.isControl) continue;
+      text += (cursor.value()?.toString('latin1') ?? '') + '\n';
+      if (++packed >= limits.maxRecords) return { text, records: packed, nextOffset, stoppedAt: null };
+    }
+    nextOffset = Math.max(nextOffset, lastOffset + 1);
+  }
+  return { text, records: packed, nextOffset, stoppedAt: null };
+}
+
+function check(records: Buffer, overrides: Partial<PackLimits> = {}): void {
+  const limits: PackLimits = { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity, ...overrides };
+  const want = expected(records, limits);
+  const copy = Buffer.from(records);
+  const got = packValues(copy, limits);
+  assert.equal(copy.toString('latin1', 0, got.bytes), want.text);
+  assert.deepEqual({ records: got.records, nextOffset: got.nextOffset, stoppedAt: got.stoppedAt }, { records: want.records, nextOffset: want.nextOffset, stoppedAt: want.stoppedAt });
+}
+
+const MIXED = [
+  [rec('alpha'), rec(''), rec(null), rec('x'.repeat(300), 'key'), rec('h', null, 1000, [{ key: 'a', value: Buffer.from('b') }, { key: 'n', value: null }])],
+  [rec('delta', 'k'.repeat(200)), rec('y'.repeat(70_000)), rec('foxtrot')],
+  Array.from({ length: 200 }, (_, i) => rec(`v${i}`, null, 1000 + i * 100_000)),
+];
+
+describe('cli > packValues', () => {
+  test('packs values of every shape: empty, null, long (multi-byte lengths), with keys and headers', () => {
+    check(log(MIXED));
+    check(log(MIXED, 5_000_000_000));
+  });
+
+  test('skips records below the fetch offset, also inside a batch, and stops at the stop offset', () => {
+    const records = log(MIXED);
+    for (const fetchOffset of [0, 1, 4, 5, 6, 8, 9, 100, 208]) check(records, { fetchOffset });
+    for (const stopOffset of [0, 1, 5, 7, 8, 50, 208]) check(records, { fetchOffset: 2, stopOffset });
+  });
+
+  test('stops at the first record at or after --until, with timestamps of several varint bytes', () => {
+    const records = log(MIXED);
+    for (const untilTimestamp of [0, 1000, 1001, 300_000, 5_000_000, 19_000_001, 1e15]) check(records, { untilTimestamp });
+  });
+
+  test('stops after the record limit', () => {
+    const records = log(MIXED);
+    for (const maxRecords of [1, 2, 5, 8, 9, 150]) check(records, { maxRecords });
+  });
+
+  test('control batches advance the offset but print nothing', () => {
+    check(log(MIXED, 0, [1]));
+    check(log(MIXED, 0, [0, 2]), { fetchOffset: 3 });
+  });
+
+  test('a record whose length runs past its batch is refused', () => {
+    const records = log([[rec('one'), rec('two')]]);
+    records[RECORDS_OFFSET] = 0x7e; // the first record's length: 63 bytes, far past the batch
+    assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+  });
+
+  test('a value longer than its record is refused', () => {
+    const records = log([[rec('one')]]);
+    const valueLengthAt = RECORDS_OFFSET + 1 + 1 + 1 + 1 + 1; // length, attributes, timestamp, offset, key length (null)
+    assert.equal(records[valueLengthAt], 6); // zigzag(3)
+    records[valueLengthAt] = 40; // zigzag(20)
+    assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+  });
+});
