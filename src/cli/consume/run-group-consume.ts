@@ -170,7 +170,9 @@ class MemberLoop {
         await this.#apply(next);
         continue;
       }
-      if (this.#allStopped()) return;
+      // Not while a fetch is out: it may have moved the positions to the stop offsets already,
+      // and its records are still to be written.
+      if (fetch === null && this.#allStopped()) return;
       if (this.#consumer.assignment().length === 0 && fetch === null) {
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
