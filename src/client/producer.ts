@@ -80,6 +80,8 @@ export class Producer {
   #recordsAppended = 0;
   #sticky: number;
   #lingerTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** The linger time ran out while the window was full: it starts again when the window opens. */
+  #lingerDeferred = false;
   #reconnecting = false;
   #windowWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
@@ -157,7 +159,11 @@ export class Producer {
     if (this.#lingerTimer !== null) return;
     const fire = () => {
       this.#lingerTimer = null;
-      this.#sendAll();
+      // With the window full, a batch sent now would only queue behind the others, holding the
+      // few records the caller appended before it waited for the window; the records after them
+      // would need batches of their own. The batch keeps filling once the window opens instead.
+      if (this.backlogged) this.#lingerDeferred = true;
+      else this.#sendAll();
     };
     this.#lingerTimer = this.#options.lingerMs <= 0 ? setImmediate(fire) : setTimeout(fire, this.#options.lingerMs);
   }
@@ -258,7 +264,13 @@ export class Producer {
       this.#pending.splice(at, 1);
       this.#builders[batch.partition]!.release(batch.records);
     }
-    if (!this.backlogged) for (const resolve of this.#windowWaiters.splice(0)) resolve();
+    if (!this.backlogged) {
+      if (this.#lingerDeferred) {
+        this.#lingerDeferred = false;
+        this.#armLinger();
+      }
+      for (const resolve of this.#windowWaiters.splice(0)) resolve();
+    }
     if (this.#pending.length === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 }
