@@ -52,6 +52,11 @@ export function encodedRecordSize(
 
 /** Keys up to this long are copied byte by byte: cheaper than a call that makes a view. */
 const SHORT_KEY_BYTES = 32;
+/**
+ * Called directly rather than looked up on the view at every record: optimised code left that
+ * lookup to an inline cache call per record.
+ */
+const copyWithin = Uint8Array.prototype.copyWithin;
 
 export class BatchBuilder {
   readonly #capacity: number;
@@ -145,7 +150,7 @@ export class BatchBuilder {
       }
       if (this.#lastValueAt >= 0 && this.#bufAt >= 0) {
         const from = this.#lastValueAt + valueStart;
-        this.#memory!.view.copyWithin(this.#bufAt + pos, from, from + valueLength);
+        copyWithin.call(this.#memory!.view, this.#bufAt + pos, from, from + valueLength);
         pos += valueLength;
       } else {
         pos += value!.copy(buf, pos, valueStart, valueEnd);
