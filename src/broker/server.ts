@@ -12,7 +12,8 @@ export class BrokerServer {
   #nextSessionId = 1;
 
   constructor(ctx: BrokerContext, dispatch: ReadonlyMap<number, Handler>) {
-    this.#server = createServer((socket) => {
+    // Paused until its session takes it over, so that it reads into the session's own buffers.
+    this.#server = createServer({ pauseOnConnect: true }, (socket) => {
       const session = new Session(this.#nextSessionId++, socket, ctx, dispatch);
       this.#sessions.add(session);
       session.onClose(() => this.#sessions.delete(session));

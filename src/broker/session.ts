@@ -1,11 +1,14 @@
 // Session: one client connection. Cuts the byte stream into frames, dispatches each request,
-// and writes responses as they are ready (a parked fetch may answer after later requests).
+// and writes responses as they are ready (a parked fetch may answer after later requests). The
+// connection reads straight into the frame reader's buffers (adopt-connection.ts), so a large
+// request lands in a pooled buffer with no copy and no fresh memory.
 // Backpressure: while the socket's write buffer is full, reading from it pauses, so a client
 // that does not read its responses cannot make the broker queue without bound. A malformed,
 // oversized or truncated frame closes this connection only. A graceful stop reads no further
 // request but lets the answers already written reach the client, so a producer knows exactly
 // which of its batches were stored.
 import type { Socket } from 'node:net';
+import { adoptConnection } from './adopt-connection.js';
 import { ErrorCode } from '../common/error-codes.js';
 import { ProtocolError, SpoolError } from '../common/errors.js';
 import { apiKeyName, isApiKey } from '../protocol/api-keys.js';
@@ -29,15 +32,21 @@ export class Session implements SessionInfo {
   #closed = false;
   #closing = false;
 
-  constructor(id: number, socket: Socket, ctx: BrokerContext, dispatch: ReadonlyMap<number, Handler>) {
+  /** `accepted`: a connection just accepted, paused (the server's pauseOnConnect). */
+  constructor(id: number, accepted: Socket, ctx: BrokerContext, dispatch: ReadonlyMap<number, Handler>) {
     this.id = id;
-    this.#socket = socket;
     this.#ctx = ctx;
     this.#dispatch = dispatch;
     // Large requests are read into the broker's pool and given back when handled: handlers are
     // done with a request's body when they return (they decode it, or append it, synchronously).
     this.#reader = new FrameReader((frame) => this.#handle(frame), { headBytes: HEAD_BYTES, pool: ctx.buffers, releaseAfterHandling: true });
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    const adopted = adoptConnection(accepted, { buffer: () => this.#reader.nextBuffer(), callback: (bytes) => this.#onRead(bytes) });
+    const socket = adopted ?? accepted;
+    this.#socket = socket;
+    if (adopted === null) {
+      socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+      socket.resume();
+    }
     socket.on('drain', () => socket.resume());
     socket.on('error', (err) => ctx.logger.debug(`connection ${id}: ${err.message}`));
     socket.on('close', () => this.#onClose());
@@ -57,13 +66,27 @@ export class Session implements SessionInfo {
     setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
+  /** `bytes` were read into the buffer the reader gave; false stops reading (a broken frame). */
+  #onRead(bytes: number): boolean {
+    // Closing: what comes now is not read as requests (the next read reuses the same memory).
+    if (this.#closing) return true;
+    try {
+      this.#reader.onRead(bytes);
+      return true;
+    } catch (err) {
+      // A frame size no frame can have (handlers' own errors are answered in #handle).
+      this.#dropConnection(err);
+      return false;
+    }
+  }
+
+  /** A chunk read the ordinary way (when the connection could not be adopted). */
   #onData(chunk: Buffer): void {
     if (this.#closing) return;
     this.#ctx.memory.account(chunk.length);
     try {
       this.#reader.push(chunk);
     } catch (err) {
-      // A frame size no frame can have (handlers' own errors are answered in #handle).
       this.#dropConnection(err);
     }
   }

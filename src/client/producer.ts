@@ -11,6 +11,7 @@
 // the broker answers those it had stored with their original offsets. After a failed batch no
 // new batch is sent, and the broker refuses the partition's later ones, so what is stored of each
 // partition is exactly the records acknowledged, a prefix of its input.
+import type { ByteArena } from '../common/byte-arena.js';
 import { BrokerError, BrokerUnavailableError } from '../common/errors.js';
 import { ErrorCode } from '../common/error-codes.js';
 import { ApiKey } from '../protocol/api-keys.js';
@@ -39,6 +40,11 @@ export interface ProducerOptions {
    * Used only with `producer` (resending without sequences could store a batch twice).
    */
   reconnect?: (lost: BrokerUnavailableError) => Promise<Connection>;
+  /**
+   * Memory for the batches (slots of at least batchBytes): values that lie in the same arena are
+   * framed without a view object per copy. A batch's slot is taken back once it is acknowledged.
+   */
+  memory?: ByteArena;
 }
 
 /** A failed batch: which record (by send order, from 0) it began with, and why. */
@@ -74,6 +80,8 @@ export class Producer {
   #recordsAppended = 0;
   #sticky: number;
   #lingerTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** The linger time ran out while the window was full: it starts again when the window opens. */
+  #lingerDeferred = false;
   #reconnecting = false;
   #windowWaiters: Array<() => void> = [];
   #idleWaiters: Array<() => void> = [];
@@ -117,7 +125,8 @@ export class Producer {
   ): void {
     let builder = this.#builders[partition];
     if (builder === undefined) {
-      builder = new BatchBuilder(this.#options.batchBytes, this.#options.compression ?? Compression.None, this.#options.producer);
+      const options = this.#options;
+      builder = new BatchBuilder(options.batchBytes, options.compression ?? Compression.None, options.producer, options.memory ?? null);
       this.#builders[partition] = builder;
     }
     if (!builder.append(timestamp, key, value, valueStart, valueEnd, headers)) {
@@ -150,7 +159,11 @@ export class Producer {
     if (this.#lingerTimer !== null) return;
     const fire = () => {
       this.#lingerTimer = null;
-      this.#sendAll();
+      // With the window full, a batch sent now would only queue behind the others, holding the
+      // few records the caller appended before it waited for the window; the records after them
+      // would need batches of their own. The batch keeps filling once the window opens instead.
+      if (this.backlogged) this.#lingerDeferred = true;
+      else this.#sendAll();
     };
     this.#lingerTimer = this.#options.lingerMs <= 0 ? setImmediate(fire) : setTimeout(fire, this.#options.lingerMs);
   }
@@ -173,7 +186,11 @@ export class Producer {
     const idempotent = this.#options.producer !== undefined;
     const baseSequence = idempotent ? (this.#nextSequence[partition] ?? 0) : NO_SEQUENCE;
     const records = builder.build(baseSequence);
-    if (records === null || this.#failure !== null) return;
+    if (records === null) return;
+    if (this.#failure !== null) {
+      builder.release(records);
+      return;
+    }
     if (idempotent) this.#nextSequence[partition] = incrementSequence(baseSequence, count);
     if (partition === this.#sticky && this.#options.partitions > 1) this.#sticky = (this.#sticky + 1) % this.#options.partitions;
     const batch: PendingBatch = { partition, records, count, firstRecord, sentOn: null };
@@ -243,8 +260,17 @@ export class Producer {
 
   #settle(batch: PendingBatch): void {
     const at = this.#pending.indexOf(batch);
-    if (at >= 0) this.#pending.splice(at, 1);
-    if (!this.backlogged) for (const resolve of this.#windowWaiters.splice(0)) resolve();
+    if (at >= 0) {
+      this.#pending.splice(at, 1);
+      this.#builders[batch.partition]!.release(batch.records);
+    }
+    if (!this.backlogged) {
+      if (this.#lingerDeferred) {
+        this.#lingerDeferred = false;
+        this.#armLinger();
+      }
+      for (const resolve of this.#windowWaiters.splice(0)) resolve();
+    }
     if (this.#pending.length === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 }

@@ -3,6 +3,11 @@
 // CRC and hands back the finished RecordBatch v2 bytes with baseOffset 0 for the broker to stamp.
 // An idempotent producer's id and epoch, and the batch's base sequence, go into the header before
 // the CRC is sealed (the CRC covers them).
+//
+// With a ByteArena the batch buffers are the arena's slots, and a value that lies in the same
+// arena (the producer reads its input into it) is copied with one copyWithin, which allocates
+// nothing; a full batch handed out by build() keeps its slot until release().
+import type { ByteArena } from '../common/byte-arena.js';
 import { compressRecords } from './compression.js';
 import {
   BATCH_HEADER_SIZE,
@@ -45,23 +50,44 @@ export function encodedRecordSize(
   return varintSize(body) + body;
 }
 
+/** Keys up to this long are copied byte by byte: cheaper than a call that makes a view. */
+const SHORT_KEY_BYTES = 32;
+/**
+ * Called directly rather than looked up on the view at every record: optimised code left that
+ * lookup to an inline cache call per record.
+ */
+const copyWithin = Uint8Array.prototype.copyWithin;
+
 export class BatchBuilder {
   readonly #capacity: number;
   readonly #compression: Compression;
   readonly #producer: BatchProducer;
+  readonly #memory: ByteArena | null;
   #buf: Buffer;
+  /** Where #buf begins in the arena; -1 when it is memory of its own. */
+  #bufAt: number;
   #pos = RECORDS_OFFSET;
   #count = 0;
   #baseTimestamp = 0;
   #maxTimestamp = 0;
+  /** The last value buffer seen and where it begins in the arena (-1: elsewhere). */
+  #lastValue: Buffer | null = null;
+  #lastValueAt = -1;
 
-  constructor(capacityBytes: number, compression: Compression = Compression.None, producer: BatchProducer = NO_PRODUCER) {
+  constructor(
+    capacityBytes: number,
+    compression: Compression = Compression.None,
+    producer: BatchProducer = NO_PRODUCER,
+    memory: ByteArena | null = null,
+  ) {
     // The codec goes into the attributes as given: one that does not exist must not get there.
     if (COMPRESSION_NAMES[compression] === undefined) throw new RangeError(`compression codec ${compression} does not exist`);
     this.#capacity = Math.max(capacityBytes, BATCH_HEADER_SIZE + 16);
     this.#compression = compression;
     this.#producer = producer;
-    this.#buf = Buffer.allocUnsafe(this.#capacity);
+    this.#memory = memory !== null && memory.slotBytes >= this.#capacity ? memory : null;
+    this.#buf = this.#newBuffer();
+    this.#bufAt = this.#memory?.offsetOf(this.#buf) ?? -1;
   }
 
   get recordCount(): number {
@@ -104,7 +130,9 @@ export class BatchBuilder {
     const size = varintSize(body) + body;
     if (this.#pos + size > this.#buf.length) {
       if (this.#count > 0) return false;
+      this.#memory?.give(this.#buf);
       this.#buf = Buffer.allocUnsafe(RECORDS_OFFSET + size);
+      this.#bufAt = -1;
     }
     const buf = this.#buf;
     let pos = writeVarint(buf, this.#pos, body);
@@ -112,9 +140,22 @@ export class BatchBuilder {
     pos = writeVarlong(buf, pos, timestampDelta);
     pos = writeVarint(buf, pos, this.#count);
     pos = writeVarint(buf, pos, keyLength);
-    if (keyLength > 0) pos += key!.copy(buf, pos);
+    if (keyLength > SHORT_KEY_BYTES) pos += key!.copy(buf, pos);
+    else for (let i = 0; i < keyLength; i++) buf[pos++] = key![i]!;
     pos = writeVarint(buf, pos, valueLength);
-    if (valueLength > 0) pos += value!.copy(buf, pos, valueStart, valueEnd);
+    if (valueLength > 0) {
+      if (value !== this.#lastValue) {
+        this.#lastValue = value;
+        this.#lastValueAt = this.#memory?.offsetOf(value!) ?? -1;
+      }
+      if (this.#lastValueAt >= 0 && this.#bufAt >= 0) {
+        const from = this.#lastValueAt + valueStart;
+        copyWithin.call(this.#memory!.view, this.#bufAt + pos, from, from + valueLength);
+        pos += valueLength;
+      } else {
+        pos += value!.copy(buf, pos, valueStart, valueEnd);
+      }
+    }
     if (headers.length === 1) buf[pos++] = headers[0]!;
     else pos += headers.copy(buf, pos);
     this.#pos = pos;
@@ -152,13 +193,26 @@ export class BatchBuilder {
       this.#buf.copy(batch, 0, 0, this.#pos);
     } else {
       batch = this.#buf.subarray(0, this.#pos);
-      this.#buf = Buffer.allocUnsafe(this.#capacity);
+      this.#buf = this.#newBuffer();
     }
-    if (this.#buf.length !== this.#capacity) this.#buf = Buffer.allocUnsafe(this.#capacity);
+    if (this.#buf.length !== this.#capacity) this.#buf = this.#newBuffer();
+    this.#bufAt = this.#memory?.offsetOf(this.#buf) ?? -1;
     writeBatchHeader(batch, 0, header);
     sealBatch(batch, 0, batch.length);
     this.#pos = RECORDS_OFFSET;
     this.#count = 0;
     return batch;
+  }
+
+  /**
+   * A batch from build() is done with (acknowledged, or given up): its memory goes back to the
+   * arena for a later batch. Batches of memory of their own are left to the collector.
+   */
+  release(batch: Buffer): void {
+    this.#memory?.give(batch);
+  }
+
+  #newBuffer(): Buffer {
+    return this.#memory?.take()?.subarray(0, this.#capacity) ?? Buffer.allocUnsafe(this.#capacity);
   }
 }

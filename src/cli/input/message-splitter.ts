@@ -1,7 +1,9 @@
 // MessageSplitter cuts input chunks into messages at a delimiter (newline by default) without
 // copying them: after next() the message is buf[start, end). Bytes are kept as they are (a `\r`
-// before the newline stays). Only a message that spans chunks is copied, once, when its end
-// arrives; finish() returns the last message when the input does not end with the delimiter.
+// before the newline stays). Only a message that spans chunks is copied: its start when its chunk
+// is used up (so the reader may read the next input into the same memory as soon as next()
+// returns false), and the whole of it when its end arrives; finish() returns the last message
+// when the input does not end with the delimiter.
 
 export class MessageSplitter {
   buf: Buffer = Buffer.alloc(0);
@@ -11,6 +13,8 @@ export class MessageSplitter {
   /** The delimiter as a byte when it is one byte long: indexOf with a number is ~4x faster. */
   readonly #delimiterByte: number;
   #data: Buffer = Buffer.alloc(0);
+  /** Whether #data is memory of the splitter's own (a join), not the reader's. */
+  #dataOwned = false;
   #pos = 0;
   /** The chunk after the message joined with the carry; read once #data is used up. */
   #rest: Buffer | null = null;
@@ -28,6 +32,7 @@ export class MessageSplitter {
     this.#carry = null;
     this.#pos = 0;
     this.#rest = null;
+    this.#dataOwned = carry !== null;
     if (carry === null) {
       this.#data = chunk;
       return;
@@ -57,11 +62,12 @@ export class MessageSplitter {
       }
       if (this.#rest !== null) {
         this.#data = this.#rest;
+        this.#dataOwned = false;
         this.#rest = null;
         this.#pos = 0;
         continue;
       }
-      if (this.#pos < data.length) this.#carry = data.subarray(this.#pos);
+      if (this.#pos < data.length) this.#carry = this.#dataOwned ? data.subarray(this.#pos) : Buffer.from(data.subarray(this.#pos));
       this.#pos = data.length;
       return false;
     }

@@ -4,6 +4,7 @@
 // when the broker goes away it waits for it to come back (--reconnect-timeout-ms) and sends the
 // unacknowledged batches again, which the broker never stores twice.
 import type { Admin } from '../../client/admin.js';
+import { ByteArena } from '../../common/byte-arena.js';
 import type { Connection } from '../../client/connection.js';
 import { Producer, ProduceFailure } from '../../client/producer.js';
 import { ErrorCode } from '../../common/error-codes.js';
@@ -45,6 +46,12 @@ export interface ProduceSettings {
 
 const MAX_BATCH_BYTES = 1 << 20;
 const MAX_IN_FLIGHT = 4;
+/**
+ * Arena slots: two for the input, one per batch in flight and one for the batch being filled. More
+ * partitions than that fill batches of memory of their own (their values are then copied the
+ * ordinary way).
+ */
+const ARENA_SLOTS = 2 + MAX_IN_FLIGHT + 1;
 
 export async function runProduce(globals: GlobalOptions, settings: ProduceSettings, io: CliIo): Promise<void> {
   const started = performance.now();
@@ -102,12 +109,15 @@ function reconnector(link: BrokerLink, timeoutMs: number, io: CliIo): (lost: Bro
 async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: ProduceSettings, io: CliIo, quiet: boolean): Promise<number> {
   const printer = settings.printOffsets ? new OffsetPrinter((text) => io.stdout.write(text)) : null;
   const identity = await producerIdentity(link.admin);
+  const batchBytes = Math.min(MAX_BATCH_BYTES, topic.maxMessageBytes);
+  const memory = new ByteArena(MAX_BATCH_BYTES, ARENA_SLOTS);
   const producer = new Producer(link.connection, {
     topic: topic.name,
     partitions: topic.partitions,
     lingerMs: settings.lingerMs,
-    batchBytes: Math.min(MAX_BATCH_BYTES, topic.maxMessageBytes),
+    batchBytes,
     maxInFlight: MAX_IN_FLIGHT,
+    memory,
     durable: settings.durable,
     compression: settings.compression,
     ...(printer === null ? {} : { onAck: (p: number, base: number, n: number) => printer.acked(p, base, n) }),
@@ -116,7 +126,7 @@ async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: Prod
     ...(identity === null || settings.reconnectTimeoutMs === 0 ? {} : { reconnect: reconnector(link, settings.reconnectTimeoutMs, io) }),
   });
   const sender = new MessageSender(producer, topic, settings, printer, (message) => io.stderr.write(`spool: ${message}\n`));
-  const input = openInput(io, settings.file);
+  const input = openInput(io, settings.file, memory);
   const splitter = new MessageSplitter(settings.delimiter);
   let badLine: BadLine | null = null;
   const progress = produceProgress(io, settings, producer, quiet);
@@ -137,7 +147,7 @@ async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: Prod
     else if (err instanceof SpoolError) throw err;
     else throw new SpoolError(`cannot read ${settings.file ?? 'stdin'}: ${errorMessage(err)}`);
   } finally {
-    input.destroy();
+    await input.return();
   }
   try {
     await producer.flush();
