@@ -404,7 +404,8 @@ export class KafkaAdmin implements TargetAdmin {
     const group = (await this.#admin.describeGroups({ groups: [name] })).get(name);
     const committed = await this.#committed(name, []);
     if (group === undefined || (group.state === 'DEAD' && committed.size === 0)) return null;
-    const members = [...group.members.values()].sort((a, b) => byName(a.id, b.id));
+    // In the coordinator's order, as the local broker lists them.
+    const members = [...group.members.values()];
     const owners = new Map<string, KafkaGroupMember>();
     const keys = new Map<string, TopicPartition>();
     const subscribedTopics = new Set<string>();
@@ -449,7 +450,8 @@ export class KafkaAdmin implements TargetAdmin {
       group: name,
       state: GROUP_STATES[group.state] ?? 'empty',
       generation: -1,
-      members: members.map((m) => ({ memberId: m.id, clientId: m.clientId, pid: null, host: m.clientHost, assignment: assignmentOf(m).sort(compareTp) })),
+      // Kafka writes the host as Java's InetAddress does ("/127.0.0.1"); spool without the slash.
+      members: members.map((m) => ({ memberId: m.id, clientId: m.clientId, pid: null, host: m.clientHost.replace(/^\//, ''), assignment: assignmentOf(m).sort(compareTp) })),
       partitions,
     };
   }

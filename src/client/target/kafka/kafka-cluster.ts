@@ -50,9 +50,11 @@ export class KafkaCluster {
   }
 
   /** A Consumer of its own for one member of `groupId` (closed with the cluster). */
-  groupConsumer(groupId: string, sessionTimeoutMs: number): Consumer {
+  groupConsumer(groupId: string, sessionTimeoutMs: number, clientId: string): Consumer {
     const consumer = new Consumer({
       ...this.#base,
+      // A member says who it is as a local spool consumer does, unless -X client.id says otherwise.
+      clientId: this.settings.clientIdGiven ? this.settings.clientId : clientId,
       groupId,
       sessionTimeout: sessionTimeoutMs,
       heartbeatInterval: Math.min(this.settings.heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3)),

@@ -26,7 +26,7 @@ export class KafkaGroupMember implements GroupMember {
   constructor(cluster: KafkaCluster, options: MembershipOptions) {
     this.#cluster = cluster;
     this.#options = options;
-    this.#consumer = cluster.groupConsumer(options.group, options.sessionTimeoutMs);
+    this.#consumer = cluster.groupConsumer(options.group, options.sessionTimeoutMs, options.clientId);
   }
 
   get memberId(): string {

@@ -18,6 +18,8 @@ export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 export interface KafkaClientSettings {
   bootstrap: string[];
   clientId: string;
+  /** -X client.id was given (else group members name themselves as local ones do). */
+  clientIdGiven: boolean;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   retries: number;
@@ -76,7 +78,10 @@ const PROPERTIES: Record<string, Setter> = {
     if (v === 'none') st.tls.checkServerIdentity = () => undefined;
     st.tlsTouched = true;
   },
-  'client.id': (s, v) => void (s.clientId = v),
+  'client.id': (s, v) => {
+    s.clientId = v;
+    s.clientIdGiven = true;
+  },
   'socket.connection.setup.timeout.ms': (s, v, k) => void (s.connectTimeoutMs = parseMs(v, k)),
   'request.timeout.ms': (s, v, k) => void (s.requestTimeoutMs = parseMs(v, k)),
   'socket.timeout.ms': (s, v, k) => void (s.requestTimeoutMs = parseMs(v, k)),
@@ -114,6 +119,7 @@ export function kafkaClientSettings(address: KafkaAddress, properties: Readonly<
   const settings: KafkaClientSettings = {
     bootstrap: [...address.bootstrap],
     clientId: 'spool',
+    clientIdGiven: false,
     connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
     requestTimeoutMs: 30_000,
     retries: 3,
