@@ -69,6 +69,11 @@ export function fromKafkaError(err: unknown, bootstrap: readonly string[], messa
   }
   const answered = kafkaErrorCode(err);
   if (answered !== null) {
+    if (answered.code === ErrorCode.UnsupportedVersion && messages[answered.code] === undefined) {
+      return new SpoolError(
+        `the cluster at ${bootstrap.join(',')} refused a request's protocol version (UNSUPPORTED_VERSION): spool's Kafka client needs Kafka 2.4 or later (ApiVersions v3)`,
+      );
+    }
     const text = messages[answered.code] ?? `${errorCodeInfo(answered.code).name}${answered.message === null ? '' : `: ${answered.message}`}`;
     return new BrokerError(answered.code as ErrorCode, text, errorCodeInfo(answered.code).retriable);
   }
