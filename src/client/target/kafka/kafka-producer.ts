@@ -3,7 +3,9 @@
 // records stick to one partition per batch, keyed ones go where murmur2 puts them, as Kafka's
 // default partitioner does), and each batch is one send() of the client library's idempotent
 // producer (acks=all), at most `maxInFlight` unacknowledged. The library keeps the producer id,
-// epoch and sequences, and retries; after a failed batch nothing later is sent.
+// epoch and sequences, and retries; after a failed batch nothing later is sent. The library moves
+// a partition's sequence on only when a send is answered, so one send per partition is in flight
+// at a time; the partition's next batches wait their turn (inside the same window).
 import type { MessageToProduce } from '@platformatic/kafka';
 import { ErrorCode } from '../../../common/error-codes.js';
 import { SpoolError } from '../../../common/errors.js';
@@ -26,7 +28,10 @@ export class KafkaProducer implements RecordProducer {
   readonly #openBytes: number[] = [];
   readonly #firstRecord: number[] = [];
   #recordsAppended = 0;
-  #inFlight = 0;
+  /** Batches sent and not answered, plus batches waiting for their partition's turn. */
+  #outstanding = 0;
+  /** Partitions with a send in flight, and the batches waiting behind it. */
+  readonly #waiting = new Map<number, Array<{ messages: MessageToProduce[]; firstRecord: number }>>();
   #sticky: number;
   #lingerTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   #windowWaiters: Array<() => void> = [];
@@ -51,7 +56,7 @@ export class KafkaProducer implements RecordProducer {
   }
 
   get backlogged(): boolean {
-    return this.#inFlight >= this.#options.maxInFlight;
+    return this.#outstanding >= this.#options.maxInFlight;
   }
 
   partitionFor(key: Buffer | null): number {
@@ -86,7 +91,7 @@ export class KafkaProducer implements RecordProducer {
 
   async flush(): Promise<void> {
     this.#sendAll();
-    if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    if (this.#outstanding > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     if (this.#failure !== null) throw this.#failure;
   }
 
@@ -117,7 +122,20 @@ export class KafkaProducer implements RecordProducer {
     if (messages.length === 0 || this.#failure !== null) return;
     const firstRecord = this.#firstRecord[partition]!;
     if (partition === this.#sticky && this.#options.partitions > 1) this.#sticky = (this.#sticky + 1) % this.#options.partitions;
-    this.#inFlight++;
+    this.#outstanding++;
+    const waiting = this.#waiting.get(partition);
+    if (waiting !== undefined) waiting.push({ messages, firstRecord });
+    else {
+      this.#waiting.set(partition, []);
+      this.#transmit(partition, messages, firstRecord);
+    }
+  }
+
+  #transmit(partition: number, messages: MessageToProduce[], firstRecord: number): void {
+    if (this.#failure !== null) {
+      this.#settle(partition);
+      return;
+    }
     const compression = COMPRESSION_NAMES[this.#options.compression];
     this.#cluster.producer.send({ messages, acks: -1, ...(compression === 'none' ? {} : { compression }) }).then(
       (result) => {
@@ -128,12 +146,12 @@ export class KafkaProducer implements RecordProducer {
           this.#acknowledged += messages.length;
           this.#options.onAck?.(partition, Number(base), messages.length);
         }
-        this.#settle();
+        this.#settle(partition);
       },
       (err: unknown) => {
         const error = fromKafkaError(err, this.#cluster.bootstrap);
         this.#fail(new ProduceFailure(error instanceof SpoolError ? error.code : ErrorCode.UnknownServerError, error.message, firstRecord));
-        this.#settle();
+        this.#settle(partition);
       },
     );
   }
@@ -142,10 +160,14 @@ export class KafkaProducer implements RecordProducer {
     if (this.#failure === null || failure.firstRecord < this.#failure.firstRecord) this.#failure = failure;
   }
 
-  #settle(): void {
-    this.#inFlight--;
+  /** A send of `partition` was answered: its next waiting batch goes (or, after a failure, is dropped). */
+  #settle(partition: number): void {
+    this.#outstanding--;
+    const next = this.#waiting.get(partition)?.shift();
+    if (next !== undefined) this.#transmit(partition, next.messages, next.firstRecord);
+    else this.#waiting.delete(partition);
     if (!this.backlogged) for (const resolve of this.#windowWaiters.splice(0)) resolve();
-    if (this.#inFlight === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    if (this.#outstanding === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /** Headers encoded as in a record (count, then key and value of each) as the library wants them. */
