@@ -67,6 +67,12 @@ describe('e2e > remote mode > records', () => {
     await ok(pair.remote(['produce', 'keyed', '--json', '--quiet'], { input: envelopes }), 'json');
     await pair.same(['consume', 'keyed', '-e', '-f', 'json', '-p', '2', '-o', '-1']);
 
+    // Timestamps decades apart in one run keep their values (the client library writes a delta
+    // from the batch's first in 32 bits: such a record starts a batch of its own).
+    const times = '{"value":"old","timestamp":1000}\n{"value":"new","timestamp":1796546593238}\n{"value":"mid","timestamp":1700000000000}\n';
+    await ok(pair.remote(['produce', 'times', '--json', '--quiet'], { input: times }), 'far-apart timestamps');
+    assert.equal(await ok(pair.local(['consume', 'times', '-e', '-f', '%T %s\\n']), 'times'), '1000 old\n1796546593238 new\n1700000000000 mid\n');
+
     // Over max.message.bytes: the line and how many were acknowledged before it, as locally.
     await ok(pair.local(['topic', 'create', 'small', '--config', 'max.message.bytes=200']), 'create small');
     const big = `ok\n${'x'.repeat(500)}\n`;

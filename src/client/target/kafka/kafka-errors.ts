@@ -41,7 +41,7 @@ function hasCode(err: unknown, codes: readonly string[]): boolean {
 }
 
 /** The deepest message that is not the library's generic "failed after N retries". */
-function innermostMessage(err: unknown): string {
+export function innermostMessage(err: unknown): string {
   let message = errorMessage(err);
   for (const e of nested(err)) {
     if (typeof e.message === 'string' && e.message !== '' && !Array.isArray(e.errors)) message = e.message;

@@ -7,10 +7,10 @@
 // as the local consumer moves it, and said.
 import type { Consumer } from '@platformatic/kafka';
 import { ErrorCode, errorCodeInfo } from '../../../common/error-codes.js';
-import { BrokerError } from '../../../common/errors.js';
+import { BrokerError, SpoolError } from '../../../common/errors.js';
 import { endOffsetOf, type ConsumerOptions, type FetchedPartition, type PartitionPosition } from '../../consumer.js';
 import type { RecordFetcher } from '../target.js';
-import { fromKafkaError } from './kafka-errors.js';
+import { fromKafkaError, innermostMessage, isAuthenticationFailure, isUnreachable, kafkaErrorCode } from './kafka-errors.js';
 import type { KafkaCluster } from './kafka-cluster.js';
 import { encodeBatches } from './record-batches.js';
 
@@ -118,7 +118,12 @@ export class KafkaFetcher implements RecordFetcher {
       const responses = await Promise.all([...byLeader].map(([leader, positions]) => this.#fetchFrom(leader, positions)));
       return responses.flatMap((response) => this.#advance(response));
     } catch (err) {
-      throw fromKafkaError(err, this.#cluster.bootstrap);
+      if (kafkaErrorCode(err) !== null || isUnreachable(err) || isAuthenticationFailure(err)) throw fromKafkaError(err, this.#cluster.bootstrap);
+      // Anything else comes from decoding the fetched batches (the library decompresses them).
+      const where = [...new Set(active.map((p) => p.topic))].join(', ');
+      throw new SpoolError(
+        `cannot read the batches fetched from ${where}: ${innermostMessage(err)} (the Kafka client reads gzip, lz4, snappy without xerial framing, and zstd on Node 22 or later)`,
+      );
     }
   }
 

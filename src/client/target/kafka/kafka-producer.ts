@@ -25,6 +25,13 @@ type Headers = Map<Buffer, Buffer | null>;
  */
 const MAX_LIBRARY_BATCH_BYTES = 64 * 1024;
 
+/**
+ * The library writes a record's timestamp delta from its batch's first as 32 bits: a record this
+ * far or farther from the first of its batch (a --json copy of old and new records) starts a
+ * batch of its own.
+ */
+const MAX_TIMESTAMP_DELTA_MS = 2 ** 31 - 1;
+
 /** Per record framing beyond key, value and headers (varints and attributes, at most). */
 const RECORD_OVERHEAD_BYTES = 22;
 
@@ -34,6 +41,8 @@ export class KafkaProducer implements RecordProducer {
   readonly #open: MessageToProduce[][] = [];
   readonly #openBytes: number[] = [];
   readonly #firstRecord: number[] = [];
+  /** Timestamp of each open batch's first record. */
+  readonly #firstTimestamp: number[] = [];
   #recordsAppended = 0;
   /** Batches sent and not answered, plus batches waiting for their partition's turn. */
   #outstanding = 0;
@@ -73,13 +82,17 @@ export class KafkaProducer implements RecordProducer {
   append(partition: number, timestamp: number, key: Buffer | null, value: Buffer | null, valueStart: number, valueEnd: number, headers: Buffer): void {
     const size = RECORD_OVERHEAD_BYTES + (key?.length ?? 0) + (value === null ? 0 : valueEnd - valueStart) + headers.length;
     const batchBytes = Math.min(this.#options.batchBytes, MAX_LIBRARY_BATCH_BYTES);
-    if ((this.#open[partition]?.length ?? 0) > 0 && (this.#openBytes[partition] ?? 0) + size > batchBytes) this.#send(partition);
+    if ((this.#open[partition]?.length ?? 0) > 0) {
+      const full = (this.#openBytes[partition] ?? 0) + size > batchBytes;
+      if (full || Math.abs(timestamp - this.#firstTimestamp[partition]!) >= MAX_TIMESTAMP_DELTA_MS) this.#send(partition);
+    }
     let open = this.#open[partition];
     if (open === undefined || open.length === 0) {
       open = [];
       this.#open[partition] = open;
       this.#openBytes[partition] = 0;
       this.#firstRecord[partition] = this.#recordsAppended;
+      this.#firstTimestamp[partition] = timestamp;
       this.#armLinger();
     }
     // Copies: the input buffer is reused for the next lines while the batch waits.
