@@ -115,6 +115,20 @@ describe('e2e > remote mode > topics and global options', () => {
     const line = assertOneErrorLine(result, 3, 'unreachable');
     assert.match(line, new RegExp(`no Kafka broker reachable at 127\\.0\\.0\\.1:${port},127\\.0\\.0\\.1:1`));
     assert.ok(Date.now() - started < 20_000, 'gave up in reasonable time');
+
+    // A port that takes connections and never answers: unreachable all the same, once the
+    // connect timeout has passed.
+    const silent = createServer((socket) => socket.on('error', () => undefined));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = `127.0.0.1:${(silent.address() as { port: number }).port}`;
+      const before = Date.now();
+      const quiet = await pair.local(['--broker', `kafka://${address}`, '-X', 'socket.connection.setup.timeout.ms=1500', 'topic', 'list']);
+      assert.match(assertOneErrorLine(quiet, 3, 'silent'), new RegExp(`no Kafka broker answered at ${address.replaceAll('.', '\\.')} within 1500 ms`));
+      assert.ok(Date.now() - before < 10_000, `gave up soon after the connect timeout (${Date.now() - before} ms)`);
+    } finally {
+      silent.close();
+    }
   });
 
   test('usage errors: an unknown -X key, a bad URL, -X for the local broker, an unknown profile (exit 2, one line)', async () => {

@@ -68,11 +68,27 @@ export class KafkaCluster {
     this.#groupConsumers.delete(consumer);
   }
 
-  /** Resolves once a broker of the cluster answered a Metadata request; else exit 3 or 1. */
+  /**
+   * Resolves once a broker of the cluster answered a Metadata request, within the connect
+   * timeout (a cluster that takes connections and never answers counts as unreachable); else
+   * exit 3, or 1 for refused credentials.
+   */
   async check(): Promise<void> {
+    const timeoutMs = this.settings.connectTimeoutMs;
+    // A client of its own, without retries and with the connect timeout for its requests: the
+    // library's retry timers would otherwise keep the process alive after giving up.
+    const probe = new Admin({ ...this.#base, retries: 0, requestTimeout: timeoutMs });
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<'silent'>((resolve) => (timer = setTimeout(() => resolve('silent'), timeoutMs + 500)));
     try {
-      await this.admin.metadata({ topics: [], forceUpdate: true });
+      const answer = await Promise.race([probe.metadata({ topics: [], forceUpdate: true }), silent]);
+      if (answer === 'silent') {
+        throw new BrokerUnavailableError(
+          `no Kafka broker answered at ${this.bootstrap.join(',')} within ${timeoutMs} ms; check the address, or -X socket.connection.setup.timeout.ms`,
+        );
+      }
     } catch (err) {
+      if (err instanceof BrokerUnavailableError) throw err;
       const error = fromKafkaError(err, this.bootstrap);
       if (error instanceof BrokerUnavailableError) {
         throw new BrokerUnavailableError(
@@ -81,6 +97,9 @@ export class KafkaCluster {
         );
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
+      await probe.close().catch(() => undefined);
     }
   }
 
