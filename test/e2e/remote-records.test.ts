@@ -73,6 +73,15 @@ describe('e2e > remote mode > records', () => {
     await ok(pair.remote(['produce', 'times', '--json', '--quiet'], { input: times }), 'far-apart timestamps');
     assert.equal(await ok(pair.local(['consume', 'times', '-e', '-f', '%T %s\\n']), 'times'), '1000 old\n1796546593238 new\n1700000000000 mid\n');
 
+    // -X acks (with idempotence off): the summary says what was waited for.
+    const leader = await pair.remote(['-X', 'acks=1', '-X', 'enable.idempotence=false', 'produce', 'acks'], { input: 'a\nb\n' });
+    assertExit(leader, 0, 'acks=1');
+    assert.match(leader.stderr, /^produced 2 messages to acks in .* \(written to the partition leaders \(acks=1\)\)\n$/);
+    assert.match(assertOneErrorLine(await pair.remote(['-X', 'acks=1', 'produce', 'acks'], { input: 'c\n' }), 2), /needs -X enable\.idempotence=false/);
+    const all = await pair.remote(['produce', 'acks'], { input: 'c\n' });
+    assert.match(all.stderr, /\(written to all in-sync replicas\)\n$/);
+    assert.equal(await ok(pair.local(['consume', 'acks', '-e']), 'acks'), 'a\nb\nc\n');
+
     // Over max.message.bytes: the line and how many were acknowledged before it, as locally.
     await ok(pair.local(['topic', 'create', 'small', '--config', 'max.message.bytes=200']), 'create small');
     const big = `ok\n${'x'.repeat(500)}\n`;

@@ -55,9 +55,13 @@ export async function runProduce(globals: GlobalOptions, settings: ProduceSettin
     }
     const count = await produceAll(target, topic, settings, io, globals.quiet);
     if (!settings.quiet && !globals.quiet) {
-      // A cluster (fsync "replicated") acknowledges with acks=all: written to every in-sync replica.
+      // A cluster says what its acks promise instead of an fsync policy.
       const durability = metadata.fsync === 'replicated'
         ? 'written to all in-sync replicas'
+        : metadata.fsync === 'leader'
+        ? 'written to the partition leaders (acks=1)'
+        : metadata.fsync === 'unacknowledged'
+        ? 'sent; not acknowledged (acks=0)'
         : settings.durable || metadata.fsync === 'always'
         ? 'fsynced'
         : metadata.fsync === 'interval'

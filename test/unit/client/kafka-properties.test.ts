@@ -67,6 +67,10 @@ describe('client > kafka target > properties', () => {
     usage(() => kafkaClientSettings({ ssl: false, bootstrap: ['h:1'] }, { 'sasl.mechanism': 'GSSAPI' }), /use PLAIN, SCRAM-SHA-256, SCRAM-SHA-512/);
     usage(() => kafkaClientSettings({ ssl: false, bootstrap: ['h:1'] }, { 'request.timeout.ms': '10s' }), /milliseconds/);
     usage(() => kafkaClientSettings({ ssl: false, bootstrap: ['h:1'] }, { 'enable.idempotence': 'yes' }), /true or false/);
+    usage(() => kafkaClientSettings({ ssl: false, bootstrap: ['h:1'] }, { acks: '1' }), /needs -X enable\.idempotence=false/);
+    usage(() => kafkaClientSettings({ ssl: false, bootstrap: ['h:1'] }, { acks: '2', 'enable.idempotence': 'false' }), /use all, -1, 1 or 0/);
+    assert.equal(kafkaClientSettings({ ssl: false, bootstrap: ['h:1'] }, { 'request.required.acks': '0', 'enable.idempotence': 'false' }).acks, 0);
+    assert.equal(kafkaClientSettings({ ssl: false, bootstrap: ['h:1'] }, { acks: 'all' }).acks, -1);
     assert.ok(KAFKA_PROPERTY_KEYS.includes('security.protocol') && KAFKA_PROPERTY_KEYS.includes('socket.connection.setup.timeout.ms'));
   });
 

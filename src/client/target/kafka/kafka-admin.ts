@@ -39,6 +39,8 @@ const EARLIEST = -2n;
 const LATEST = -1n;
 const MAX_TIMESTAMP = -3n;
 
+const ACKS_DURABILITY = { [-1]: 'replicated', 1: 'leader', 0: 'unacknowledged' } as const;
+
 const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 const compareTp = (a: TopicPartition, b: TopicPartition) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -79,7 +81,9 @@ export class KafkaAdmin implements TargetAdmin {
         names.push(...missing);
         missing = [];
       }
-      return { topics: await this.#topicMetadata(names.sort(byName)), missing, fsync: 'replicated', fsyncIntervalMs: 0 };
+      // How durable an acknowledged produce is (the summary's words): by the acks in force.
+      const fsync = ACKS_DURABILITY[this.#cluster.settings.acks];
+      return { topics: await this.#topicMetadata(names.sort(byName)), missing, fsync, fsyncIntervalMs: 0 };
     });
   }
 

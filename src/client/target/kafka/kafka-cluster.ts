@@ -42,7 +42,7 @@ export class KafkaCluster {
     this.#producer ??= new Producer({
       ...this.#base,
       idempotent: this.settings.idempotent,
-      acks: -1,
+      acks: this.settings.acks,
       autocreateTopics: false,
       ...(this.settings.idempotent ? { producerId: -1n, producerEpoch: -1 } : {}),
     });

@@ -158,10 +158,14 @@ export class KafkaProducer implements RecordProducer {
       return;
     }
     const compression = COMPRESSION_NAMES[this.#options.compression];
-    this.#cluster.producer.send({ messages, acks: -1, ...(compression === 'none' ? {} : { compression }) }).then(
+    const acks = this.#cluster.settings.acks;
+    this.#cluster.producer.send({ messages, acks, ...(compression === 'none' ? {} : { compression }) }).then(
       (result) => {
         const base = result.offsets?.find((o) => o.topic === this.#options.topic && o.partition === partition)?.offset;
-        if (base === undefined) {
+        if (acks === 0) {
+          // Nothing comes back: sent is all that is known.
+          this.#acknowledged += messages.length;
+        } else if (base === undefined) {
           this.#fail(new ProduceFailure(ErrorCode.UnknownServerError, 'the cluster sent no offset for the batch', firstRecord));
         } else {
           this.#acknowledged += messages.length;

@@ -32,6 +32,8 @@ export interface KafkaClientSettings {
   heartbeatIntervalMs: number;
   rebalanceTimeoutMs: number | null;
   idempotent: boolean;
+  /** What a produce waits for: -1 every in-sync replica, 1 the leader, 0 nothing. */
+  acks: -1 | 0 | 1;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -93,6 +95,8 @@ const PROPERTIES: Record<string, Setter> = {
   'heartbeat.interval.ms': (s, v, k) => void (s.heartbeatIntervalMs = parseMs(v, k)),
   'max.poll.interval.ms': (s, v, k) => void (s.rebalanceTimeoutMs = parseMs(v, k)),
   'enable.idempotence': (s, v, k) => void (s.idempotent = parseBool(v, k)),
+  'acks': setAcks,
+  'request.required.acks': setAcks,
 };
 
 /** Every key -X takes, sorted (for the usage error and the man page). */
@@ -131,6 +135,7 @@ export function kafkaClientSettings(address: KafkaAddress, properties: Readonly<
     heartbeatIntervalMs: 1000,
     rebalanceTimeoutMs: null,
     idempotent: true,
+    acks: -1,
   };
   const state: ParseState = { securityProtocol: null, mechanism: null, username: null, password: null, tls: { rejectUnauthorized: true }, tlsTouched: false };
   for (const [key, value] of Object.entries(properties)) PROPERTIES[key]!(settings, value, key, state);
@@ -145,7 +150,16 @@ export function kafkaClientSettings(address: KafkaAddress, properties: Readonly<
     throw new UsageError(`sasl.* properties need SASL: -X security.protocol=SASL_SSL (or SASL_PLAINTEXT)`);
   }
   if (settings.bootstrap.length === 0) throw new UsageError('no bootstrap address: give kafka://HOST:PORT');
+  if (settings.idempotent && settings.acks !== -1) {
+    throw new UsageError(`-X acks=${settings.acks} needs -X enable.idempotence=false (an idempotent producer waits for every in-sync replica)`);
+  }
   return settings;
+}
+
+function setAcks(settings: KafkaClientSettings, value: string, key: string): void {
+  const acks = value === 'all' ? -1 : Number(value);
+  if (acks !== -1 && acks !== 0 && acks !== 1) throw new UsageError(`invalid -X ${key}=${value}: use all, -1, 1 or 0`);
+  settings.acks = acks;
 }
 
 function setMechanism(_s: KafkaClientSettings, value: string, key: string, state: ParseState): void {

@@ -4,7 +4,7 @@
 // refused credentials). Lost connections are the library's to mend; reconnect() only waits
 // until the cluster answers again.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BrokerUnavailableError, errorMessage } from '../../../common/errors.js';
+import { BrokerUnavailableError, UsageError, errorMessage } from '../../../common/errors.js';
 import type { ConsumerOptions } from '../../consumer.js';
 import type { MembershipOptions } from '../../group-membership.js';
 import type { GroupMember, RecordFetcher, RecordProducer, RecordProducerOptions, Target, TargetEvent } from '../target.js';
@@ -41,6 +41,9 @@ export class KafkaTarget implements Target {
   }
 
   producer(options: RecordProducerOptions): Promise<RecordProducer> {
+    if (this.#cluster.settings.acks === 0 && options.onAck !== undefined) {
+      return Promise.reject(new UsageError('--print-offsets needs the offsets the cluster acknowledges with: not with -X acks=0'));
+    }
     return Promise.resolve(new KafkaProducer(this.#cluster, options));
   }
 
