@@ -1,18 +1,18 @@
-// Admin commands' round trip: connect (starting a broker when allowed), run, close.
+// Admin commands' round trip: open the target (starting a local broker when allowed), run, close.
 import type { Command } from 'commander';
-import type { Admin } from '../client/admin.js';
+import type { TargetAdmin } from '../client/target/target.js';
 import { globalOptions, type GlobalOptions } from './global-options.js';
 import type { CliIo } from '../term/io.js';
 
-export async function withAdmin<T>(command: Command, io: CliIo, run: (admin: Admin, globals: GlobalOptions) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(command: Command, io: CliIo, run: (admin: TargetAdmin, globals: GlobalOptions) => Promise<T>): Promise<T> {
   const globals = globalOptions(command, io);
   // The client loads when an admin command runs: `spool --help` and other commands skip it.
-  const [{ Admin }, { connectToBroker }] = await Promise.all([import('../client/admin.js'), import('./broker-client.js')]);
-  const connection = await connectToBroker(globals, io);
+  const { openTarget } = await import('./open-target.js');
+  const target = await openTarget(globals, io);
   try {
-    return await run(new Admin(connection), globals);
+    return await run(target.admin, globals);
   } finally {
-    connection.close();
+    await target.close();
   }
 }
 

@@ -4,29 +4,15 @@
 // with the --socket that reaches it (exit 3).
 import { join } from 'node:path';
 import { isProcessAlive, liveLockOwner, type LockOwner } from '../broker/lock-file.js';
-import { Connection } from '../client/connection.js';
+import type { Connection } from '../client/connection.js';
+import { tryConnect } from '../client/try-connect.js';
 import { BrokerUnavailableError } from '../common/errors.js';
 import { SOCKET_FILE } from '../common/paths.js';
 import type { GlobalOptions } from './global-options.js';
 import { processIo, type CliIo } from '../term/io.js';
 import { withSpinner } from './spinner.js';
 
-// ENOTDIR: the data dir is not a directory; starting a broker then fails with the clear reason.
-const NO_LISTENER = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTDIR']);
-
-export function isNoBrokerError(err: unknown): boolean {
-  return NO_LISTENER.has((err as NodeJS.ErrnoException).code ?? '');
-}
-
-/** Connect without starting anything; null when no broker listens. */
-export async function tryConnect(socketPath: string): Promise<Connection | null> {
-  try {
-    return await Connection.connect(socketPath);
-  } catch (err) {
-    if (isNoBrokerError(err)) return null;
-    throw new BrokerUnavailableError(`cannot connect to the broker at ${socketPath}: ${(err as Error).message}`, err);
-  }
-}
+export { isNoBrokerError, tryConnect } from '../client/try-connect.js';
 
 /** `io` is where the autostart spinner goes (stderr, only on a terminal). */
 export async function connectToBroker(globals: GlobalOptions, io: CliIo = processIo()): Promise<Connection> {

@@ -1,4 +1,5 @@
-// Admin: typed calls for topic and broker administration over a Connection.
+// Admin: typed calls for topic and broker administration over a Connection (the socket
+// target's TargetAdmin, plus the daemon's own status and shutdown).
 import { ApiKey } from '../protocol/api-keys.js';
 import type { AlterTopicRequest } from '../protocol/messages/alter-topic.js';
 import type { BrokerStatusResponse, ShutdownResponse } from '../protocol/messages/broker-status.js';
@@ -17,8 +18,9 @@ import type {
 import type { OffsetFetchResponse } from '../protocol/messages/offset-fetch.js';
 import type { TopicPartition } from '../protocol/messages/topic-partitions.js';
 import type { Connection } from './connection.js';
+import type { TargetAdmin, TargetStatus } from './target/target.js';
 
-export class Admin {
+export class Admin implements TargetAdmin {
   readonly #connection: Connection;
 
   constructor(connection: Connection) {
@@ -57,6 +59,10 @@ export class Admin {
   /** An idempotent producer's id and epoch; -1/-1 for a new producer. */
   initProducerId(request: InitProducerIdRequest): Promise<InitProducerIdResponse> {
     return this.#connection.requestJson(ApiKey.InitProducerId, request);
+  }
+
+  async status(): Promise<TargetStatus> {
+    return { kind: 'broker', broker: await this.brokerStatus() };
   }
 
   brokerStatus(): Promise<BrokerStatusResponse> {

@@ -8,6 +8,7 @@ import { ApiKey } from '../protocol/api-keys.js';
 import { decodeFetchResponse, encodeFetchRequest, type FetchTopicResult } from '../protocol/messages/fetch.js';
 import { batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../records/record-batch.js';
 import type { Connection } from './connection.js';
+import type { RecordFetcher } from './target/target.js';
 
 export interface PartitionPosition {
   topic: string;
@@ -39,7 +40,7 @@ export interface ConsumerOptions {
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
-export class Consumer {
+export class Consumer implements RecordFetcher {
   readonly #connection: Connection;
   readonly #options: ConsumerOptions;
   readonly #positions = new Map<string, PartitionPosition>();

@@ -10,6 +10,7 @@ import type { JoinGroupResponse } from '../protocol/messages/join-group.js';
 import type { PartitionOffset } from '../protocol/messages/offset-commit.js';
 import type { TopicPartition } from '../protocol/messages/topic-partitions.js';
 import type { Connection } from './connection.js';
+import type { GroupMember } from './target/target.js';
 
 export interface MembershipOptions {
   group: string;
@@ -26,7 +27,7 @@ export interface Assignment {
   target: TopicPartition[];
 }
 
-export class GroupMembership {
+export class GroupMembership implements GroupMember {
   readonly #connection: Connection;
   readonly #options: MembershipOptions;
   #memberId = '';

@@ -21,6 +21,7 @@ import { partitionForKey } from '../records/murmur2.js';
 import { NO_SEQUENCE, incrementSequence } from '../records/producer-sequence.js';
 import { Compression } from '../records/record-batch.js';
 import type { Connection } from './connection.js';
+import type { RecordProducer } from './target/target.js';
 
 export interface ProducerOptions {
   topic: string;
@@ -67,7 +68,7 @@ interface PendingBatch {
   sentOn: Connection | null;
 }
 
-export class Producer {
+export class Producer implements RecordProducer {
   #connection: Connection;
   readonly #options: ProducerOptions;
   readonly #builders: BatchBuilder[] = [];

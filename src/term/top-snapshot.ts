@@ -28,6 +28,7 @@ export interface TopSnapshot {
   timestampMs: number;
   /** Time the rates are measured over; null on the first reading. */
   intervalMs: number | null;
+  /** The local broker; null for a Kafka cluster (then `cluster`). */
   broker: {
     pid: number;
     uptimeMs: number;
@@ -39,7 +40,9 @@ export interface TopSnapshot {
     socketRequests: number;
     kafkaConnections: number | null;
     kafkaRequests: number | null;
-  };
+  } | null;
+  /** A Kafka cluster (--broker kafka://…): its id, controller and brokers. */
+  cluster?: { clusterId: string; controller: number; brokers: number; topics: number };
   topics: TopTopic[];
   groups: GroupSummary[];
 }

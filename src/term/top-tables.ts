@@ -42,6 +42,11 @@ export function groupTable(snapshot: TopSnapshot): TableData {
 /** One line about the broker above the tables. */
 export function brokerLine(snapshot: TopSnapshot): string {
   const b = snapshot.broker;
+  if (b === null) {
+    const c = snapshot.cluster;
+    if (c === undefined) return '';
+    return `cluster ${c.clusterId}, ${c.brokers} broker${c.brokers === 1 ? '' : 's'}, controller ${c.controller}, ${formatCount(c.topics)} topic${c.topics === 1 ? '' : 's'}`;
+  }
   const kafka = b.kafkaConnections === null ? '' : `, kafka ${formatCount(b.kafkaConnections)} conn ${formatCount(b.kafkaRequests ?? 0)} req`;
   const clients = `socket ${formatCount(b.socketConnections)} conn ${formatCount(b.socketRequests)} req${kafka}`;
   // Short enough for 100 columns: the version (in `broker status` and the JSON snapshot) and
@@ -69,6 +74,7 @@ export function topJson(snapshot: TopSnapshot): unknown {
     timestamp: snapshot.timestampMs,
     intervalMs: snapshot.intervalMs === null ? null : Math.round(snapshot.intervalMs),
     broker: snapshot.broker,
+    ...(snapshot.cluster === undefined ? {} : { cluster: snapshot.cluster }),
     topics: snapshot.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions,

@@ -1,4 +1,4 @@
-// e2e: the link a reading command keeps to the broker (src/cli/broker-link.ts), driven in this
+// e2e: the socket target a reading command keeps to the broker (src/client/target/socket-target.ts), driven in this
 // process against a real broker. A socket that takes connections but never answers (the listening
 // socket of a broker killed a moment ago, which the kernel releases a little after the broker's
 // connections) is not a broker coming back: the link says "back" once, when a broker answers.
@@ -8,7 +8,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { BrokerLink, isConnectionLost, type LinkEvent } from '../../src/cli/broker-link.js';
+import { isConnectionLost, openTarget } from '../../src/cli/open-target.js';
+import type { SocketTarget } from '../../src/client/target/socket-target.js';
+import type { TargetEvent } from '../../src/client/target/target.js';
 import type { CliIo } from '../../src/term/io.js';
 import { stopBroker } from '../helpers/spool-broker.js';
 import { SpoolSandbox } from '../helpers/spool-sandbox.js';
@@ -41,9 +43,9 @@ describe('e2e > broker link', () => {
   });
 
   test('a socket that takes connections but never answers is not the broker back', async () => {
-    const globals = { dataDir: sandbox.dataDir, socketPath: sandbox.socket, autostart: false, quiet: true };
-    const link = await BrokerLink.open(globals, quietIo());
-    const events: LinkEvent[] = [];
+    const globals = { dataDir: sandbox.dataDir, socketPath: sandbox.socket, autostart: false, quiet: true, broker: null, properties: {} };
+    const link = (await openTarget(globals, quietIo())) as SocketTarget;
+    const events: TargetEvent[] = [];
     link.onEvent = (event) => events.push(event);
     const abort = new AbortController();
     try {
@@ -72,7 +74,7 @@ describe('e2e > broker link', () => {
       assert.equal((await link.admin.brokerStatus()).pid, sandbox.broker!.pid, 'the new connection reaches the new broker');
     } finally {
       abort.abort();
-      link.close();
+      await link.close();
     }
   });
 });

@@ -1,8 +1,9 @@
 // The consume loop without a group: resolve start positions, fetch, write records to stdout until
 // every partition reaches its stop (-e, --until), -c is met, stdout closes or Ctrl-C. A lost
 // broker is waited for, and reading goes on from the same positions once it is back.
-import { Consumer, type ConsumerOptions, type PartitionPosition } from '../../client/consumer.js';
-import { BrokerLink, isConnectionLost } from '../broker-link.js';
+import type { ConsumerOptions, PartitionPosition } from '../../client/consumer.js';
+import type { RecordFetcher, Target } from '../../client/target/target.js';
+import { isConnectionLost, openTarget } from '../open-target.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
 import { offsetResetNotice } from './offset-reset-notice.js';
@@ -20,25 +21,25 @@ export const FETCH_MAX_BYTES = 4 << 20;
 export const PARTITION_MAX_BYTES = 1 << 20;
 
 export async function runConsume(globals: GlobalOptions, settings: ConsumeSettings, io: CliIo): Promise<void> {
-  const link = await BrokerLink.open(globals, io);
+  const target = await openTarget(globals, io);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const topics = await resolveTopics(link.admin, settings.topics);
-    const positions = await startPositions(link.admin, topics, settings.positions);
+    const topics = await resolveTopics(target.admin, settings.topics);
+    const positions = await startPositions(target.admin, topics, settings.positions);
     const onOffsetReset = offsetResetNotice(io.stderr);
     const writer = new RecordWriter(io.stdout, settings.writer);
-    let consumer = newConsumer(link, positions, onOffsetReset);
+    let consumer = newConsumer(target, positions, onOffsetReset);
     for (;;) {
       try {
         await consumeAll(consumer, writer, abort.signal);
         break;
       } catch (err) {
-        if (!isConnectionLost(err) || !(await link.reconnect(err, abort.signal))) throw err;
+        if (!isConnectionLost(err) || !(await target.reconnect(err, abort.signal))) throw err;
         // Go on from the positions reached: the fetch that failed had not moved them.
-        consumer = newConsumer(link, consumer.assignment(), onOffsetReset);
+        consumer = newConsumer(target, consumer.assignment(), onOffsetReset);
       }
     }
     await writer.finish();
@@ -48,12 +49,12 @@ export async function runConsume(globals: GlobalOptions, settings: ConsumeSettin
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    link.close();
+    await target.close();
   }
 }
 
-function newConsumer(link: BrokerLink, positions: readonly PartitionPosition[], onOffsetReset: ConsumerOptions['onOffsetReset']): Consumer {
-  const consumer = new Consumer(link.connection, {
+function newConsumer(target: Target, positions: readonly PartitionPosition[], onOffsetReset: ConsumerOptions['onOffsetReset']): RecordFetcher {
+  const consumer = target.fetcher({
     maxWaitMs: FETCH_MAX_WAIT_MS,
     maxBytes: FETCH_MAX_BYTES,
     partitionMaxBytes: PARTITION_MAX_BYTES,
@@ -64,7 +65,7 @@ function newConsumer(link: BrokerLink, positions: readonly PartitionPosition[], 
 }
 
 /** Fetch and write until every partition reached its stop, the writer is done, or `signal` aborts. */
-async function consumeAll(consumer: Consumer, writer: RecordWriter, signal: AbortSignal): Promise<void> {
+async function consumeAll(consumer: RecordFetcher, writer: RecordWriter, signal: AbortSignal): Promise<void> {
   for await (const fetched of consumer.fetches(signal)) {
     for (const data of fetched) {
       const progress = await writer.writePartition(data);

@@ -8,13 +8,13 @@
 // group joined again; a partition that comes back to this process goes on after the last
 // record it wrote.
 import { hostname } from 'node:os';
-import { Admin } from '../../client/admin.js';
-import { Consumer, type ConsumerOptions, type PartitionPosition } from '../../client/consumer.js';
-import { GroupMembership, type Assignment } from '../../client/group-membership.js';
+import type { ConsumerOptions, PartitionPosition } from '../../client/consumer.js';
+import type { Assignment } from '../../client/group-membership.js';
+import type { GroupMember, RecordFetcher, Target, TargetAdmin } from '../../client/target/target.js';
 import { BrokerError } from '../../common/errors.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import type { TopicPartition } from '../../protocol/messages/topic-partitions.js';
-import { BrokerLink, isConnectionLost } from '../broker-link.js';
+import { isConnectionLost, openTarget } from '../open-target.js';
 import type { GroupSettings } from '../commands/consume.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { OffsetSpec } from '../options/offset-spec.js';
@@ -32,7 +32,7 @@ const GROUP_FETCH_MAX_WAIT_MS = 200;
 const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 
 export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeSettings, group: GroupSettings, io: CliIo): Promise<void> {
-  const link = await BrokerLink.open(globals, io);
+  const target = await openTarget(globals, io);
   const tracker = new OffsetTracker();
   const writer = new RecordWriter(io.stdout, {
     ...settings.writer,
@@ -49,13 +49,13 @@ export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeS
   process.once('SIGTERM', stop);
   try {
     for (let firstJoin = true; ; firstJoin = false) {
-      member = new MemberLoop({ link, writer, tracker, settings, group, firstJoin, onOffsetReset });
+      member = new MemberLoop({ target, writer, tracker, settings, group, firstJoin, onOffsetReset });
       try {
         await member.run();
         return;
       } catch (err) {
         if (isConnectionLost(err)) {
-          if (!(await link.reconnect(err, stopping.signal))) return; // Ctrl-C while waiting: a clean stop
+          if (!(await target.reconnect(err, stopping.signal))) return; // Ctrl-C while waiting: a clean stop
         } else if (err instanceof BrokerError && err.code === ErrorCode.UnknownMemberId && !stopping.signal.aborted) {
           // Silent past the session timeout (stopped, suspended): the group went on without this
           // member. Join again, from the committed offsets, as a Kafka consumer does.
@@ -68,12 +68,12 @@ export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeS
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    link.close();
+    await target.close();
   }
 }
 
 interface MemberLoopParts {
-  link: BrokerLink;
+  target: Target;
   writer: RecordWriter;
   tracker: OffsetTracker;
   settings: ConsumeSettings;
@@ -85,9 +85,9 @@ interface MemberLoopParts {
 
 /** One membership of the group: from joining to leaving, or to losing the broker. */
 class MemberLoop {
-  readonly #admin: Admin;
-  readonly #membership: GroupMembership;
-  readonly #consumer: Consumer;
+  readonly #admin: TargetAdmin;
+  readonly #membership: GroupMember;
+  readonly #consumer: RecordFetcher;
   readonly #writer: RecordWriter;
   readonly #tracker: OffsetTracker;
   readonly #settings: ConsumeSettings;
@@ -101,15 +101,15 @@ class MemberLoop {
   #firstAssignment: boolean;
   #wake: () => void = () => {};
 
-  constructor({ link, writer, tracker, settings, group, firstJoin, onOffsetReset }: MemberLoopParts) {
-    this.#admin = link.admin;
-    this.#membership = new GroupMembership(link.connection, {
+  constructor({ target, writer, tracker, settings, group, firstJoin, onOffsetReset }: MemberLoopParts) {
+    this.#admin = target.admin;
+    this.#membership = target.groupMember({
       group: group.group,
       topics: settings.topics,
       clientId: `spool-${hostname()}-${process.pid}`,
       sessionTimeoutMs: group.sessionTimeoutMs,
     });
-    this.#consumer = new Consumer(link.connection, {
+    this.#consumer = target.fetcher({
       maxWaitMs: GROUP_FETCH_MAX_WAIT_MS,
       maxBytes: FETCH_MAX_BYTES,
       partitionMaxBytes: PARTITION_MAX_BYTES,
@@ -162,7 +162,7 @@ class MemberLoop {
   }
 
   async #loop(): Promise<void> {
-    let fetch: Promise<Awaited<ReturnType<Consumer['poll']>>> | null = null;
+    let fetch: Promise<Awaited<ReturnType<RecordFetcher['poll']>>> | null = null;
     while (!this.#stopped && this.#failure === null && !this.#writer.done) {
       if (this.#pending !== null) {
         const next = this.#pending;

@@ -1,6 +1,6 @@
 // Where each partition starts and stops, from --from/-o, --until, -e and -p, resolved against the
 // broker's log start and end offsets (one ListOffsets per topic; @TIME is a time-index lookup).
-import type { Admin } from '../../client/admin.js';
+import type { TargetAdmin } from '../../client/target/target.js';
 import type { PartitionPosition } from '../../client/consumer.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError, SpoolError, UsageError } from '../../common/errors.js';
@@ -14,7 +14,7 @@ export interface PositionOptions {
   partitions: number[] | null;
 }
 
-export async function resolveTopics(admin: Admin, names: readonly string[]): Promise<TopicMetadata[]> {
+export async function resolveTopics(admin: TargetAdmin, names: readonly string[]): Promise<TopicMetadata[]> {
   const metadata = await admin.metadata({ topics: [...names] });
   return names.map((name) => {
     const topic = metadata.topics.find((t) => t.name === name);
@@ -25,7 +25,7 @@ export async function resolveTopics(admin: Admin, names: readonly string[]): Pro
   });
 }
 
-export async function startPositions(admin: Admin, topics: readonly TopicMetadata[], options: PositionOptions): Promise<PartitionPosition[]> {
+export async function startPositions(admin: TargetAdmin, topics: readonly TopicMetadata[], options: PositionOptions): Promise<PartitionPosition[]> {
   const positions: PartitionPosition[] = [];
   for (const topic of topics) {
     const partitions = options.partitions ?? [...Array(topic.partitions).keys()];

@@ -19,6 +19,8 @@ export function retentionHeldBy(state: RetentionState): string {
       return '- (compacted, no retention)';
     case null:
       return 'nothing (deleted at the next check)';
+    case 'unknown':
+      return "- (the cluster's own)";
     default:
       return assertNever(state);
   }

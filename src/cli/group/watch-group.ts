@@ -4,7 +4,7 @@
 // tables, the plain output says so once on stderr, and both go on when a broker is back.
 import type { GroupDescription } from '../../protocol/messages/group-admin.js';
 import { liveViewEnabled } from '../../ui/render-live.js';
-import { BrokerLink, isConnectionLost } from '../broker-link.js';
+import { isConnectionLost, openTarget } from '../open-target.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
 import { groupDescriptionJson, renderGroupDescription } from '../../term/group-tables.js';
@@ -13,7 +13,7 @@ import { watchPlain } from './watch-plain.js';
 const WATCH_INTERVAL_MS = 1000;
 
 export async function watchGroup(name: string, json: boolean, globals: GlobalOptions, io: CliIo): Promise<void> {
-  const link = await BrokerLink.open(globals, io);
+  const link = await openTarget(globals, io);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -52,6 +52,6 @@ export async function watchGroup(name: string, json: boolean, globals: GlobalOpt
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     controller.abort(); // q in the live view ends it while a reconnect may still be waiting
-    link.close();
+    await link.close();
   }
 }

@@ -3,18 +3,15 @@
 // names the bad line and how many messages were stored before it. The producer is idempotent:
 // when the broker goes away it waits for it to come back (--reconnect-timeout-ms) and sends the
 // unacknowledged batches again, which the broker never stores twice.
-import type { Admin } from '../../client/admin.js';
+import { ProduceFailure } from '../../client/producer.js';
+import type { RecordProducer, Target } from '../../client/target/target.js';
 import { ByteArena } from '../../common/byte-arena.js';
-import type { Connection } from '../../client/connection.js';
-import { Producer, ProduceFailure } from '../../client/producer.js';
-import { ErrorCode } from '../../common/error-codes.js';
-import { BrokerError, BrokerUnavailableError, SpoolError, errorMessage } from '../../common/errors.js';
-import type { BatchProducer } from '../../records/batch-builder.js';
+import { SpoolError, errorMessage } from '../../common/errors.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import { RECORDS_OFFSET, type Compression } from '../../records/record-batch.js';
 import { encodedRecordSize } from '../../records/batch-builder.js';
 import type { RecordHeader } from '../../records/record.js';
-import { BrokerLink } from '../broker-link.js';
+import { openTarget } from '../open-target.js';
 import { formatCount, formatDuration } from '../../term/human.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -55,17 +52,24 @@ const ARENA_SLOTS = 2 + MAX_IN_FLIGHT + 1;
 
 export async function runProduce(globals: GlobalOptions, settings: ProduceSettings, io: CliIo): Promise<void> {
   const started = performance.now();
-  const link = await BrokerLink.open(globals, io);
+  const target = await openTarget(globals, io);
   try {
-    const metadata = await link.admin.metadata({ topics: [settings.topic], autoCreate: true });
+    const metadata = await target.admin.metadata({ topics: [settings.topic], autoCreate: true });
     const topic = metadata.topics.find((t) => t.name === settings.topic);
     if (topic === undefined) throw new SpoolError(`topic "${settings.topic}" could not be created`);
     if (settings.partition !== null && settings.partition >= topic.partitions) {
       throw new SpoolError(`topic "${topic.name}" has ${topic.partitions} partition(s); --partition ${settings.partition} does not exist`);
     }
-    const count = await produceAll(link, topic, settings, io, globals.quiet);
+    const count = await produceAll(target, topic, settings, io, globals.quiet);
     if (!settings.quiet && !globals.quiet) {
-      const durability = settings.durable || metadata.fsync === 'always'
+      // A cluster says what its acks promise instead of an fsync policy.
+      const durability = metadata.fsync === 'replicated'
+        ? 'written to all in-sync replicas'
+        : metadata.fsync === 'leader'
+        ? 'written to the partition leaders (acks=1)'
+        : metadata.fsync === 'unacknowledged'
+        ? 'sent; not acknowledged (acks=0)'
+        : settings.durable || metadata.fsync === 'always'
         ? 'fsynced'
         : metadata.fsync === 'interval'
           ? `written; fsync within ${metadata.fsyncIntervalMs} ms`
@@ -74,44 +78,27 @@ export async function runProduce(globals: GlobalOptions, settings: ProduceSettin
       io.stderr.write(`produced ${formatCount(count)} message${plural} to ${topic.name} in ${formatDuration(performance.now() - started)} (${durability})\n`);
     }
   } finally {
-    link.close();
+    await target.close();
   }
 }
 
-/**
- * An id and epoch for the producer; null from a broker too old to hand them out (its batches then
- * go without sequences, and a lost connection fails the run instead of sending them again).
- */
-async function producerIdentity(admin: Admin): Promise<BatchProducer | null> {
-  try {
-    return await admin.initProducerId({ producerId: -1, producerEpoch: -1 });
-  } catch (err) {
-    if (err instanceof BrokerError && err.code === ErrorCode.InvalidRequest) return null;
-    throw err;
-  }
-}
-
-/** The producer's way back to a broker that went away: the same socket, within the timeout. */
-function reconnector(link: BrokerLink, timeoutMs: number, io: CliIo): (lost: BrokerUnavailableError) => Promise<Connection> {
+/** What a lost broker and its return look like to a produce run. */
+function reconnectNotices(target: Target, timeoutMs: number, io: CliIo): void {
   const seconds = `${timeoutMs / 1000} s`;
-  link.onEvent = (event) =>
+  target.onEvent = (event) =>
     io.stderr.write(
       event.kind === 'lost'
         ? `spool: lost the broker (${event.reason}); waiting up to ${seconds} for it to come back\n`
         : 'spool: the broker is back; sending again what it had not acknowledged\n',
     );
-  return async (lost) => {
-    if (await link.reconnect(lost, AbortSignal.timeout(timeoutMs))) return link.connection;
-    throw new BrokerUnavailableError(`lost the broker (${errorMessage(lost)}) and it did not come back within ${seconds}`);
-  };
 }
 
-async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: ProduceSettings, io: CliIo, quiet: boolean): Promise<number> {
+async function produceAll(target: Target, topic: TopicMetadata, settings: ProduceSettings, io: CliIo, quiet: boolean): Promise<number> {
   const printer = settings.printOffsets ? new OffsetPrinter((text) => io.stdout.write(text)) : null;
-  const identity = await producerIdentity(link.admin);
+  reconnectNotices(target, settings.reconnectTimeoutMs, io);
   const batchBytes = Math.min(MAX_BATCH_BYTES, topic.maxMessageBytes);
   const memory = new ByteArena(MAX_BATCH_BYTES, ARENA_SLOTS);
-  const producer = new Producer(link.connection, {
+  const producer = await target.producer({
     topic: topic.name,
     partitions: topic.partitions,
     lingerMs: settings.lingerMs,
@@ -121,9 +108,7 @@ async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: Prod
     durable: settings.durable,
     compression: settings.compression,
     ...(printer === null ? {} : { onAck: (p: number, base: number, n: number) => printer.acked(p, base, n) }),
-    ...(identity === null ? {} : { producer: identity }),
-    // --reconnect-timeout-ms 0: a lost broker fails the run at once.
-    ...(identity === null || settings.reconnectTimeoutMs === 0 ? {} : { reconnect: reconnector(link, settings.reconnectTimeoutMs, io) }),
+    reconnectTimeoutMs: settings.reconnectTimeoutMs,
   });
   const sender = new MessageSender(producer, topic, settings, printer, (message) => io.stderr.write(`spool: ${message}\n`));
   const input = openInput(io, settings.file, memory);
@@ -170,7 +155,7 @@ async function produceAll(link: BrokerLink, topic: TopicMetadata, settings: Prod
  * from the producer's counter by a timer. Not when the terminal is also the input (it would draw
  * over the lines being typed) or shows --print-offsets output.
  */
-function produceProgress(io: CliIo, settings: ProduceSettings, producer: Producer, quiet: boolean): Progress {
+function produceProgress(io: CliIo, settings: ProduceSettings, producer: RecordProducer, quiet: boolean): Progress {
   const typing = settings.file === undefined && stdinIsTerminal(io);
   const offsetsOnTerminal = settings.printOffsets && io.stdout.isTTY === true;
   let lastCount = 0;
@@ -191,7 +176,7 @@ function produceProgress(io: CliIo, settings: ProduceSettings, producer: Produce
 
 /** Turns one input message into a producer record: key, value, partition, size check. */
 class MessageSender {
-  readonly #producer: Producer;
+  readonly #producer: RecordProducer;
   readonly #topic: TopicMetadata;
   readonly #settings: ProduceSettings;
   readonly #printer: OffsetPrinter | null;
@@ -199,7 +184,7 @@ class MessageSender {
   readonly #compacted: boolean;
   #line = 0;
 
-  constructor(producer: Producer, topic: TopicMetadata, settings: ProduceSettings, printer: OffsetPrinter | null, warn: (message: string) => void) {
+  constructor(producer: RecordProducer, topic: TopicMetadata, settings: ProduceSettings, printer: OffsetPrinter | null, warn: (message: string) => void) {
     this.#producer = producer;
     this.#topic = topic;
     this.#settings = settings;

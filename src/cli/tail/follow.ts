@@ -3,18 +3,19 @@
 // `refreshMs` one Metadata request re-resolves the topic patterns (a control request, not log
 // polling): topics created later and partitions added later are assigned from their log start,
 // deleted topics are dropped. With `trackEnds` the same refresh reads the log end offsets, so the
-// lag of idle partitions stays right too. A lost broker is waited for (BrokerLink); following
+// lag of idle partitions stays right too. A lost broker is waited for (Target.reconnect); following
 // then goes on from the same positions, and the next refresh picks up what changed meanwhile.
-import { Consumer, type FetchedPartition, type PartitionPosition } from '../../client/consumer.js';
+import type { FetchedPartition, PartitionPosition } from '../../client/consumer.js';
+import type { RecordFetcher, Target } from '../../client/target/target.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError } from '../../common/errors.js';
-import { isConnectionLost, type BrokerLink } from '../broker-link.js';
+import { isConnectionLost } from '../open-target.js';
 import { FETCH_MAX_BYTES, FETCH_MAX_WAIT_MS, PARTITION_MAX_BYTES } from '../consume/run-consume.js';
 
 export const REFRESH_MS = 2000;
 
 export interface FollowOptions {
-  link: BrokerLink;
+  target: Target;
   /** Topic names and glob patterns, as given. */
   patterns: readonly string[];
   /** Where each partition known at the start continues (the log ends after the history). */
@@ -33,7 +34,7 @@ const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
 export class Follower {
   readonly #options: FollowOptions;
-  #consumer: Consumer;
+  #consumer: RecordFetcher;
   /** Partitions followed per topic. */
   readonly #known = new Map<string, number>();
   /** Latest log end offset (high watermark) per partition. */
@@ -107,7 +108,7 @@ export class Follower {
         } catch (err) {
           if (signal.aborted) return;
           if (isConnectionLost(err)) {
-            if (!(await this.#options.link.reconnect(err, signal))) return;
+            if (!(await this.#options.target.reconnect(err, signal))) return;
           } else if (err instanceof BrokerError && err.code === ErrorCode.UnknownTopicOrPartition) {
             // A topic deleted while followed: drop it (the refresh sees it gone) and go on.
             await this.refresh();
@@ -142,8 +143,8 @@ export class Follower {
   }
 
   async #refresh(): Promise<void> {
-    const { link, patterns } = this.#options;
-    const admin = link.admin;
+    const { target, patterns } = this.#options;
+    const admin = target.admin;
     const metadata = await admin.metadata({ topics: [...patterns] });
     let changed = false;
     const present = new Map(metadata.topics.map((t) => [t.name, t.partitions]));
@@ -175,8 +176,8 @@ export class Follower {
     if (changed) this.#wake?.();
   }
 
-  #newConsumer(): Consumer {
-    return new Consumer(this.#options.link.connection, {
+  #newConsumer(): RecordFetcher {
+    return this.#options.target.fetcher({
       maxWaitMs: FETCH_MAX_WAIT_MS,
       maxBytes: FETCH_MAX_BYTES,
       partitionMaxBytes: PARTITION_MAX_BYTES,
@@ -185,7 +186,7 @@ export class Follower {
   }
 
   /** A fresh consumer at the old one's positions (a failed fetch leaves a consumer unusable). */
-  #rebuild(old: Consumer): Consumer {
+  #rebuild(old: RecordFetcher): RecordFetcher {
     const consumer = this.#newConsumer();
     for (const position of old.assignment()) consumer.assign(position);
     return consumer;

@@ -4,9 +4,8 @@
 // offset order even where producer timestamps go backwards) and the last N of the merge are kept:
 // those are always among the last N of their own partition. Following then starts at exactly
 // those log ends, so no record is lost or shown twice between the two parts.
-import type { Admin } from '../../client/admin.js';
-import type { Connection } from '../../client/connection.js';
-import { Consumer, type PartitionPosition } from '../../client/consumer.js';
+import type { PartitionPosition } from '../../client/consumer.js';
+import type { Target } from '../../client/target/target.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES } from '../consume/run-consume.js';
 import { PartitionRecords, type PartitionWalker } from './partition-records.js';
@@ -20,24 +19,24 @@ export interface TailStart {
 const HISTORY_MAX_WAIT_MS = 100;
 
 /** Read the last `count` records of `topics` (none for 0) and where each partition ends. */
-export async function readLastRecords(connection: Connection, admin: Admin, topics: readonly TopicMetadata[], count: number, signal: AbortSignal): Promise<TailStart> {
+export async function readLastRecords(target: Target, topics: readonly TopicMetadata[], count: number, signal: AbortSignal): Promise<TailStart> {
   const ends: PartitionPosition[] = [];
   const parts: PartitionRecords[] = [];
   for (const topic of topics) {
-    const offsets = await admin.listOffsets({ topic: topic.name });
+    const offsets = await target.admin.listOffsets({ topic: topic.name });
     for (const o of [...offsets].sort((a, b) => a.partition - b.partition)) {
       ends.push({ topic: topic.name, partition: o.partition, offset: o.logEndOffset });
       const from = Math.max(o.logStartOffset, o.logEndOffset - count);
       if (count > 0 && from < o.logEndOffset) parts.push(new PartitionRecords(topic.name, o.partition, from, o.logEndOffset));
     }
   }
-  if (parts.length > 0) await fetchAll(connection, parts, signal);
+  if (parts.length > 0) await fetchAll(target, parts, signal);
   return { ends, history: new MergedHistory(parts, count) };
 }
 
-async function fetchAll(connection: Connection, parts: readonly PartitionRecords[], signal: AbortSignal): Promise<void> {
+async function fetchAll(target: Target, parts: readonly PartitionRecords[], signal: AbortSignal): Promise<void> {
   const byKey = new Map(parts.map((p) => [`${p.topic}\u0000${p.partition}`, p]));
-  const consumer = new Consumer(connection, { maxWaitMs: HISTORY_MAX_WAIT_MS, maxBytes: FETCH_MAX_BYTES, partitionMaxBytes: PARTITION_MAX_BYTES });
+  const consumer = target.fetcher({ maxWaitMs: HISTORY_MAX_WAIT_MS, maxBytes: FETCH_MAX_BYTES, partitionMaxBytes: PARTITION_MAX_BYTES });
   for (const p of parts) consumer.assign({ topic: p.topic, partition: p.partition, offset: p.fromOffset, stopOffset: p.toOffset });
   for await (const fetched of consumer.fetches(signal)) {
     for (const data of fetched) byKey.get(`${data.topic}\u0000${data.partition}`)?.add(data);

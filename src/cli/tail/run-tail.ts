@@ -3,12 +3,12 @@
 // records, each record flushed at once; on a terminal it shows the live view (ui/tail-view.tsx),
 // or with --no-follow the same rows printed once. Globs that match no topic are an error with
 // --no-follow; following, it waits for a topic to match, and says so once on a terminal.
-import type { Admin } from '../../client/admin.js';
+import type { Target, TargetAdmin } from '../../client/target/target.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError } from '../../common/errors.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import { liveViewEnabled } from '../../ui/render-live.js';
-import { BrokerLink } from '../broker-link.js';
+import { openTarget } from '../open-target.js';
 import { offsetResetNotice } from '../consume/offset-reset-notice.js';
 import { RecordWriter } from '../consume/record-writer.js';
 import type { RecordFilter } from '../format/record-filter.js';
@@ -33,27 +33,27 @@ export interface TailSettings {
 }
 
 export interface TailContext {
-  link: BrokerLink;
+  target: Target;
   topics: TopicMetadata[];
   start: TailStart;
   signal: AbortSignal;
 }
 
 export async function runTail(globals: GlobalOptions, settings: TailSettings, io: CliIo): Promise<void> {
-  const link = await BrokerLink.open(globals, io);
+  const target = await openTarget(globals, io);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const topics = await matchTopics(link.admin, settings.patterns);
+    const topics = await matchTopics(target.admin, settings.patterns);
     if (topics.length === 0) {
       // Only globs get here: a name that does not exist is an error already.
       if (!settings.follow) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `no topic matches ${quoted(settings.patterns)} (spool topic list shows the topics)`);
       if (io.stderr.isTTY === true && !globals.quiet) io.stderr.write(`spool: no topic matches ${quoted(settings.patterns)} yet; waiting for one (Ctrl-C stops)\n`);
     }
-    const start = await readLastRecords(link.connection, link.admin, topics, settings.count, abort.signal);
-    const context = { link, topics, start, signal: abort.signal };
+    const start = await readLastRecords(target, topics, settings.count, abort.signal);
+    const context = { target, topics, start, signal: abort.signal };
     if (liveViewEnabled(io)) {
       const { tailLive } = await import('./tail-live.js');
       await tailLive(context, settings, io);
@@ -65,12 +65,12 @@ export async function runTail(globals: GlobalOptions, settings: TailSettings, io
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    link.close();
+    await target.close();
   }
 }
 
 /** The topics matching the arguments; a plain name that does not exist is an error. */
-export async function matchTopics(admin: Admin, patterns: readonly string[]): Promise<TopicMetadata[]> {
+export async function matchTopics(admin: TargetAdmin, patterns: readonly string[]): Promise<TopicMetadata[]> {
   const metadata = await admin.metadata({ topics: [...patterns] });
   const missing = metadata.missing[0];
   if (missing !== undefined) {
@@ -94,7 +94,7 @@ async function tailPlain(context: TailContext, settings: TailSettings, io: CliIo
   await writeHistory(start.history, settings, io, () => writer.closed);
   if (settings.follow && !writer.closed && !signal.aborted) {
     const follower = new Follower({
-      link: context.link,
+      target: context.target,
       patterns: settings.patterns,
       start: start.ends,
       // Records that arrive together are written together, at once: one write per fetch

@@ -33,7 +33,7 @@ export async function tailLive(context: TailContext, settings: TailSettings, io:
   for (const walker of context.start.history.records()) sink.add(walker.cursor, walker.topic, walker.partition);
   feed.restartRate();
   const follower = new Follower({
-    link: context.link,
+    target: context.target,
     patterns: settings.patterns,
     start: context.start.ends,
     trackEnds: true,
@@ -44,7 +44,7 @@ export async function tailLive(context: TailContext, settings: TailSettings, io:
   });
   feed.setSource(follower);
   // Inside the view a stderr line would tear the screen: the status bar says it instead.
-  context.link.onEvent = (event) => feed.setNotice(event.kind === 'lost' ? 'waiting for the broker to come back' : null);
+  context.target.onEvent = (event) => feed.setNotice(event.kind === 'lost' ? 'waiting for the broker to come back' : null);
   const stopFollowing = new AbortController();
   const stop = () => stopFollowing.abort();
   context.signal.addEventListener('abort', stop, { once: true });

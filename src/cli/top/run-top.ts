@@ -1,6 +1,6 @@
 // The top command once its flags are read: one JSON snapshot, or the live view on a terminal.
 import { liveViewEnabled } from '../../ui/render-live.js';
-import { BrokerLink, isConnectionLost } from '../broker-link.js';
+import { isConnectionLost, openTarget } from '../open-target.js';
 import { paletteFor } from '../../term/colors.js';
 import type { GlobalOptions } from '../global-options.js';
 import { writeOut, type CliIo } from '../../term/io.js';
@@ -9,7 +9,7 @@ import { topJson } from '../../term/top-tables.js';
 
 export async function runTop(globals: GlobalOptions, options: { json: boolean; intervalMs: number }, io: CliIo): Promise<void> {
   const { intervalMs } = options;
-  const link = await BrokerLink.open(globals, io);
+  const link = await openTarget(globals, io);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
@@ -33,7 +33,7 @@ export async function runTop(globals: GlobalOptions, options: { json: boolean; i
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     abort.abort(); // q ends the view while a reconnect may still be waiting
-    link.close();
+    await link.close();
   }
 }
 

@@ -8,6 +8,7 @@
 //     retention => { heldBy: "time", expiresMs } | { heldBy: "size" }
 //                | { heldBy: "group", group, committedOffset, segmentEndOffset }
 //                | { heldBy: "active-segment" } | { heldBy: "compact" } | { heldBy: null }
+//                | { heldBy: "unknown" }
 import { asObject, stringArrayField } from '../validate.js';
 
 /**
@@ -19,7 +20,8 @@ import { asObject, stringArrayField } from '../validate.js';
  *   the segment holds records up to `segmentEndOffset` (exclusive);
  * - active-segment: there is no closed segment (the active one is never deleted);
  * - compact: cleanup.policy=compact, retention does not run;
- * - null: nothing holds it; the cleaner's next pass deletes it.
+ * - null: nothing holds it; the cleaner's next pass deletes it;
+ * - unknown: a Kafka cluster (remote mode) does not say; its own retention applies.
  */
 export type RetentionState =
   | { heldBy: 'time'; expiresMs: number | null }
@@ -27,7 +29,8 @@ export type RetentionState =
   | { heldBy: 'group'; group: string; committedOffset: number | null; segmentEndOffset: number }
   | { heldBy: 'active-segment' }
   | { heldBy: 'compact' }
-  | { heldBy: null };
+  | { heldBy: null }
+  | { heldBy: 'unknown' };
 
 export interface PartitionDescription {
   partition: number;

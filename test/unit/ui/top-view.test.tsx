@@ -67,7 +67,7 @@ describe('ui > top view', () => {
     const load = async () => {
       calls++;
       if (calls === 2) throw new Error('the broker closed the connection');
-      return { ...SNAPSHOT, broker: { ...SNAPSHOT.broker, pid: calls === 1 ? 4242 : 5353 } };
+      return { ...SNAPSHOT, broker: { ...SNAPSHOT.broker!, pid: calls === 1 ? 4242 : 5353 } };
     };
     const recover = () => new Promise<boolean>((resolve) => (back = resolve));
     const app = render(<TopView load={load} recover={recover} intervalMs={20} palette={PALETTE} />);
