@@ -15,7 +15,7 @@ import {
 import { resolve } from 'node:path';
 import { DEFAULT_KAFKA_HOST, DEFAULT_KAFKA_PORT, formatHostPort, isLoopbackHost, parseHostPort } from '../../kafka/listen-address.js';
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
-import type { LauncherMessage } from '../broker-launcher.js';
+import type { LauncherMessage } from '../../client/broker-launcher.js';
 import { formatBytes, formatDuration } from '../../term/human.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -145,7 +145,7 @@ function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null): strin
 async function startBackground(globals: GlobalOptions, config: BrokerConfig, flags: StartFlags, io: CliIo): Promise<void> {
   const [{ tryConnect, connectToOwner }, { launchBroker }] = await Promise.all([
     import('../broker-client.js'),
-    import('../broker-launcher.js'),
+    import('../../client/broker-launcher.js'),
   ]);
   const existing = await tryConnect(config.socketPath);
   if (existing !== null) {
