@@ -187,6 +187,8 @@ export class Producer {
   readonly #target: Target;
   readonly #options: ProducerOptions;
   readonly #senders = new Map<string, Promise<TopicSender>>();
+  /** Sends not yet settled: flush() returns after every one of them. */
+  readonly #unsettled = new Set<Promise<unknown>>();
   #closed = false;
 
   constructor(target: Target, options: ProducerOptions = {}) {
@@ -208,6 +210,16 @@ export class Producer {
    * the send before any of its records goes out.
    */
   send(topic: string, records: ProducerRecord | readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+    const sent = this.#send(topic, records);
+    const settled: Promise<unknown> = sent.then(
+      (): unknown => this.#unsettled.delete(settled),
+      (): unknown => this.#unsettled.delete(settled),
+    );
+    this.#unsettled.add(settled);
+    return sent;
+  }
+
+  #send(topic: string, records: ProducerRecord | readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     return translated(async () => {
       if (this.#closed) throw new SpoolError('the producer is closed');
       checkTopicName(topic);
@@ -226,11 +238,13 @@ export class Producer {
     });
   }
 
-  /** Send whatever waits in a batch now, and wait until every send so far is answered. */
+  /** Send whatever waits in a batch now, and wait until every send so far is settled. */
   flush(): Promise<void> {
     return translated(async () => {
       const senders = await Promise.allSettled([...this.#senders.values()]);
-      for (const s of senders) if (s.status === 'fulfilled') await s.value.flush();
+      for (const s of senders) if (s.status === 'fulfilled') await s.value.flush().catch(() => {});
+      // A failure is told by the sends it fails; flush() is over when every send is settled.
+      await Promise.all([...this.#unsettled]);
     });
   }
 
