@@ -5,7 +5,7 @@ export type FsyncPolicy = 'always' | 'interval' | 'never';
 /** The Kafka-protocol TCP listener (SPEC §8), when `--kafka` is given. */
 export interface KafkaListenerConfig {
   host: string;
-  /** 0: any free port (the bound one is what status shows and metadata advertises). */
+  /** 0 asks the OS for a free port (the bound one is what status shows and metadata advertises). */
   port: number;
   /** The address clients are told to connect to; null: the bound one. */
   advertised: { host: string; port: number } | null;

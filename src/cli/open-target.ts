@@ -1,15 +1,24 @@
 // A command's target (client/target/target.ts): the local broker's socket, reached as every
-// client command reaches it (autostart included). Lost connections are said on stderr unless
-// the command says otherwise.
+// client command reaches it (autostart included), or a Kafka cluster, whose client code loads
+// only then. Lost connections are said on stderr unless the command says otherwise.
 import { SocketTarget } from '../client/target/socket-target.js';
 import type { Target } from '../client/target/target.js';
 import { BrokerUnavailableError } from '../common/errors.js';
 import { connectToBroker } from './broker-client.js';
+import { resolveBrokerAddress } from './broker-address.js';
 import type { GlobalOptions } from './global-options.js';
 import type { CliIo } from '../term/io.js';
 
 export async function openTarget(globals: GlobalOptions, io: CliIo): Promise<Target> {
-  const target = new SocketTarget(globals.socketPath, await connectToBroker(globals, io));
+  const address = await resolveBrokerAddress(globals, io.env);
+  let target: Target;
+  if (address.kind === 'unix') {
+    const local = { ...globals, socketPath: address.socketPath };
+    target = new SocketTarget(address.socketPath, await connectToBroker(local, io));
+  } else {
+    const { KafkaTarget } = await import('../client/target/kafka/kafka-target.js');
+    target = await KafkaTarget.connect(address.address, address.properties);
+  }
   target.onEvent = (event) =>
     io.stderr.write(
       event.kind === 'lost'

@@ -39,7 +39,7 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
   // Where this daemon's own lines start: an earlier broker's last words are not its reason.
   const logStart = fstatSync(logFd).size;
   const args = [LAUNCHER, 'broker', 'start', '--foreground', '--data-dir', locations.dataDir, '--socket', locations.socketPath, ...brokerArgs];
-  // No V8 flags on the command line: any makes Node compile its own modules without their code
+  // No V8 flags on the command line: even one makes Node compile its own modules without their code
   // cache, a slower start (the memory pacer sets --expose-gc at run time instead).
   const child = spawn(process.execPath, args, {
     detached: true,

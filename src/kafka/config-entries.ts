@@ -30,10 +30,12 @@ const TOPIC_CONFIG_INFO: Readonly<Record<string, { type: number; documentation: 
   'max.message.bytes': { type: ConfigType.Int, documentation: 'The largest record batch the topic accepts.' },
 };
 
-export function topicConfigEntries(topic: Topic, brokerDefaults: Readonly<Record<string, string>>): ConfigEntry[] {
+export function topicConfigEntries(topic: Pick<Topic, 'overrides'>, brokerDefaults: Readonly<Record<string, string>>): ConfigEntry[] {
   return Object.entries(TOPIC_CONFIG_KEYS).map(([name, spec]) => {
     const own = topic.overrides[name];
-    const broker = brokerDefaults[name];
+    // A broker flag always has a value (its default when not given): only one that differs from
+    // the built-in default makes the source the broker's, as `topic describe` lists defaults.
+    const broker = brokerDefaults[name] === spec.defaultValue ? undefined : brokerDefaults[name];
     const info = TOPIC_CONFIG_INFO[name] ?? { type: ConfigType.String, documentation: '' };
     return {
       name,

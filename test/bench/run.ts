@@ -12,6 +12,7 @@ import { benchGroups } from './groups.js';
 import { benchKafkaListener } from './kafka-listener.js';
 import { benchKafkaGroups } from './kafka-groups.js';
 import { benchLatency } from './latency.js';
+import { benchRemoteMode } from './remote-mode.js';
 import { benchSeek } from './seek.js';
 import { benchStartup } from './startup.js';
 import { benchTailTty } from './tail-tty.js';
@@ -32,6 +33,7 @@ try {
   printTable('Consumer groups', await benchGroups(scratch));
   printTable('Kafka listener: kcat through Kafka\'s protocol beside the socket and librdkafka\'s mock cluster (1,000,000 × 100 B, median of 5)', await benchKafkaListener(scratch));
   printTable('Kafka consumer groups (through --kafka)', await benchKafkaGroups(scratch));
+  printTable('Remote mode: spool --broker kafka://… against the Kafka listener beside the socket (1,000,000 × 100 B, median of 3)', await benchRemoteMode(scratch));
   settleDisk();
   printTable('End-to-end latency: produce --linger-ms 0 at 10,000 records/s into a following tail', await benchLatency());
   if (args.has('--all')) {

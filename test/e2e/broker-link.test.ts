@@ -43,7 +43,7 @@ describe('e2e > broker link', () => {
   });
 
   test('a socket that takes connections but never answers is not the broker back', async () => {
-    const globals = { dataDir: sandbox.dataDir, socketPath: sandbox.socket, autostart: false, quiet: true };
+    const globals = { dataDir: sandbox.dataDir, socketPath: sandbox.socket, autostart: false, quiet: true, broker: null, properties: {} };
     const link = (await openTarget(globals, quietIo())) as SocketTarget;
     const events: TargetEvent[] = [];
     link.onEvent = (event) => events.push(event);

@@ -53,7 +53,7 @@ describe('e2e > start-up loads only what a command uses', () => {
     await sandbox.cleanup();
   });
 
-  async function modulesLoadedBy(name: string, nodeArgs: readonly string[], args: readonly string[], input = ''): Promise<string[]> {
+  async function modulesLoadedBy(name: string, nodeArgs: readonly string[], args: readonly string[], input = '', status = 0): Promise<string[]> {
     const log = join(sandbox.dir, `${name}.modules`);
     await writeFile(log, '');
     const run = spawnSync(process.execPath, [...nodeArgs, SPOOL_BIN, '--data-dir', sandbox.dataDir, ...args], {
@@ -62,7 +62,7 @@ describe('e2e > start-up loads only what a command uses', () => {
       env: spoolEnv({ SPOOL_TEST_MODULE_LOG: log }),
       timeout: 60_000,
     });
-    assert.equal(run.status, 0, `spool ${args.join(' ')}: ${run.stderr}`);
+    assert.equal(run.status, status, `spool ${args.join(' ')}: ${run.stderr}`);
     return (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
   }
 
@@ -101,6 +101,22 @@ describe('e2e > start-up loads only what a command uses', () => {
     const modules = await requiredBy('consume', ['consume', 'startup', '-e'], '');
     assert.ok(modules.includes('node:timers/promises'), 'the consume client was loaded');
     assert.deepEqual(modules.filter((m) => SQLITE.test(m)), []);
+  });
+
+  test('local commands load neither the Kafka client library nor the TOML parser; a kafka:// broker loads the library', async () => {
+    const KAFKA_CLIENT = /\/node_modules\/(@platformatic\/kafka|smol-toml)\//;
+    const esm = ['--import', join(sandbox.dir, 'register.mjs')];
+    for (const [name, args, input] of [
+      ['produce-esm', ['produce', 'startup', '--quiet'], 'one line\n'],
+      ['consume-esm', ['consume', 'startup', '-e'], ''],
+      ['topic-list-esm', ['topic', 'list'], ''],
+    ] as const) {
+      const modules = await modulesLoadedBy(name, esm, args, input);
+      assert.deepEqual(modules.filter((m) => KAFKA_CLIENT.test(m)), [], `spool ${args.join(' ')}`);
+    }
+    // Nothing listens on port 1: exit 3, after loading the library.
+    const remote = await modulesLoadedBy('remote-esm', esm, ['--broker', 'kafka://127.0.0.1:1', '-X', 'socket.connection.setup.timeout.ms=500', 'topic', 'list'], '', 3);
+    assert.ok(remote.some((m) => /\/node_modules\/@platformatic\/kafka\//.test(m)), 'the Kafka client library was loaded for kafka://');
   });
 
   test('bin/spool.js runs the bundle when it is at least as new as the compiled modules, else them', async () => {

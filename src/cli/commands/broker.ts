@@ -68,6 +68,7 @@ export function registerBroker(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  spool broker start\n  spool broker start --foreground --fsync always\n  spool broker start --kafka            # Kafka clients: bootstrap.servers=127.0.0.1:9092\n  spool broker start --kafka 0.0.0.0:9093 --kafka-sasl --kafka-tls-cert broker.pem --kafka-tls-key broker.key\n')
     .action(async (flags: StartFlags, command: Command) => {
       const globals = globalOptions(command, io);
+      await localOnly(globals, 'broker start', io);
       const config = brokerConfig(globals, flags, io.env);
       if (flags.foreground) await runForeground(config, io);
       else await startBackground(globals, config, flags, io);
@@ -75,14 +76,37 @@ export function registerBroker(program: Command, io: CliIo): void {
 
   subcommand(broker, 'stop', 'stop the broker gracefully (flush, fsync, close) and wait for it to exit')
     .addHelpText('after', '\nExample:\n  spool broker stop\n')
-    .action(async (_flags: unknown, command: Command) => stopBroker(globalOptions(command, io), io));
+    .action(async (_flags: unknown, command: Command) => {
+      const globals = globalOptions(command, io);
+      await localOnly(globals, 'broker stop', io);
+      await stopBroker(globals, io);
+    });
 
-  subcommand(broker, 'status', 'show whether the broker runs, with pid, uptime, topics and bytes (exit 3 when not)')
+  subcommand(broker, 'status', 'show whether the broker runs, with pid, uptime, topics and bytes (exit 3 when not); with --broker kafka://… the cluster')
     .option('--json', 'print JSON')
-    .addHelpText('after', '\nExamples:\n  spool broker status\n  spool broker status --json | jq .pid\n')
-    .action(async (flags: { json?: boolean }, command: Command) => brokerStatus(globalOptions(command, io), flags.json === true, io));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  spool broker status\n  spool broker status --json | jq .pid\n  spool broker status --broker kafka://127.0.0.1:9092   the cluster: id, controller, brokers, API versions\n',
+    )
+    .action(async (flags: { json?: boolean }, command: Command) => {
+      const globals = globalOptions(command, io);
+      const { isKafkaUrl } = await import('../broker-address.js');
+      // A profile name may be a cluster too: only the local socket's status reads the socket.
+      if (globals.broker !== null && (isKafkaUrl(globals.broker) || !globals.broker.startsWith('unix:'))) {
+        const { clusterStatus } = await import('../cluster-status.js');
+        if (await clusterStatus(globals, flags.json === true, io)) return;
+      }
+      await brokerStatus(globals, flags.json === true, io);
+    });
 
   registerBrokerUser(broker, io);
+}
+
+/** The daemon's own commands refuse a Kafka cluster (a usage error). */
+async function localOnly(globals: GlobalOptions, command: string, io: CliIo): Promise<void> {
+  if (globals.broker === null) return;
+  const { requireLocal } = await import('../broker-address.js');
+  await requireLocal(globals, command, io.env);
 }
 
 function brokerConfig(globals: GlobalOptions, flags: StartFlags, env: NodeJS.ProcessEnv): BrokerConfig {

@@ -41,6 +41,8 @@ export function registerDump(program: Command, io: CliIo): void {
         '  spool dump logs:0 --records\n  spool dump ~/.local/share/spool/topics/logs/0/00000000000000000000.log --json\n',
     )
     .action(async (target: string, flags: DumpFlags, command: Command) => {
+      const globals = localGlobalOptions(command, io);
+      if (globals.broker !== null) await (await import('../broker-address.js')).requireLocal(globals, 'dump', io.env);
       const files = await resolveTarget(target, () => localGlobalOptions(command, io).dataDir);
       const { dumpSegment } = await import('../../storage/inspect/dump-segment.js');
       const out = new DumpWriter(io);

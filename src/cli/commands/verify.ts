@@ -19,7 +19,9 @@ export function registerVerify(program: Command, io: CliIo): void {
     )
     .action(async (topics: string[], flags: { json?: boolean }, command: Command) => {
       for (const topic of topics) checkTopicName(topic);
-      const { dataDir, quiet } = localGlobalOptions(command, io);
+      const globals = localGlobalOptions(command, io);
+      const { dataDir, quiet } = globals;
+      if (globals.broker !== null) await (await import('../broker-address.js')).requireLocal(globals, 'verify', io.env);
       const { verifyLog } = await import('../../storage/verify/verify-log.js');
       const report = verifyLog(dataDir, topics);
       const text = flags.json ? JSON.stringify(toJson(report)) + '\n' : renderReport(report, !quiet);

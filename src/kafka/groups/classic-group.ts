@@ -146,8 +146,8 @@ export class ClassicGroup {
   }
 
   /**
-   * Whether a member with this protocol type and these protocols may join: any non-empty set
-   * while the group is empty, else the group's type and one protocol every member supports.
+   * Whether a member with this protocol type and these protocols may join (every non-empty set
+   * while the group is empty; else the group's type and one protocol every member supports).
    */
   supportsProtocols(protocolType: string, protocols: readonly MemberProtocol[]): boolean {
     if (this.is('Empty')) return protocolType !== '' && protocols.length > 0;

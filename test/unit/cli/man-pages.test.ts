@@ -37,7 +37,7 @@ describe('cli > man pages', () => {
 
   test('spool.1 describes the global options and names every command', () => {
     const page = readFileSync(join(PROJECT_ROOT, 'man', 'spool.1'), 'utf8');
-    for (const flag of ['--data-dir', '--socket', '--no-autostart', '--quiet', '--version']) {
+    for (const flag of ['--data-dir', '--socket', '--broker', '--property', '--no-autostart', '--quiet', '--version']) {
       assert.ok(page.includes(flag.replaceAll('-', '\\-')), flag);
     }
     for (const group of visible(program)) assert.ok(page.includes(`spool\\-${group.name()}`), `spool.1 refers to spool-${group.name()}`);
