@@ -90,7 +90,7 @@ export function registerBroker(program: Command, io: CliIo): void {
     )
     .action(async (flags: { json?: boolean }, command: Command) => {
       const globals = globalOptions(command, io);
-      const { isKafkaUrl } = await import('../broker-address.js');
+      const { isKafkaUrl } = await import('../../client/broker-address.js');
       // A profile name may be a cluster too: only the local socket's status reads the socket.
       if (globals.broker !== null && (isKafkaUrl(globals.broker) || !globals.broker.startsWith('unix:'))) {
         const { clusterStatus } = await import('../cluster-status.js');
@@ -105,7 +105,7 @@ export function registerBroker(program: Command, io: CliIo): void {
 /** The daemon's own commands refuse a Kafka cluster (a usage error). */
 async function localOnly(globals: GlobalOptions, command: string, io: CliIo): Promise<void> {
   if (globals.broker === null) return;
-  const { requireLocal } = await import('../broker-address.js');
+  const { requireLocal } = await import('../../client/broker-address.js');
   await requireLocal(globals, command, io.env);
 }
 
