@@ -19,11 +19,23 @@ export type ResetTo =
   | { duration: string }
   | { shiftBy: number };
 
-export interface ResetOptions {
+/** `group reset`'s target flags, by their names, for a program that thinks in them. */
+export interface ResetFlags {
+  toEarliest?: boolean;
+  toLatest?: boolean;
+  toOffset?: number;
+  toDatetime?: TimeInput;
+  byDuration?: string;
+  shiftBy?: number;
+}
+
+export interface ResetOptions extends ResetFlags {
+  /** The topic, or as `--topic` takes it with partitions: `T:0,2`. */
   topic: string;
-  /** Only these partitions (default: every partition of the topic). */
+  /** Only these partitions (default: every partition of the topic, or those of `T:P,…`). */
   partitions?: number[];
-  to: ResetTo;
+  /** Where to (or one of the ResetFlags instead). */
+  to?: ResetTo;
   /** Apply the plan (without it nothing changes, as without --execute). */
   execute?: boolean;
 }
@@ -56,12 +68,13 @@ export class Groups {
   reset(group: string, options: ResetOptions): Promise<ResetGroupOffsetsResponse> {
     return translated(async () => {
       checkGroupName(group);
-      checkTopicName(options.topic);
-      const to = resetTarget(options.to);
-      const partitions = options.partitions === undefined ? undefined : [...new Set(options.partitions.map((p) => nonNegativeInt(p, 'partition')))].sort((a, b) => a - b);
+      const { topic, partitions: listed } = topicSelection(options.topic);
+      const to = resetTarget(options.to ?? flagTarget(options));
+      const chosen = options.partitions ?? listed;
+      const partitions = chosen === undefined ? undefined : [...new Set(chosen.map((p) => nonNegativeInt(p, 'partition')))].sort((a, b) => a - b);
       return (await this.#admin()).resetGroupOffsets({
         group,
-        topic: options.topic,
+        topic,
         ...(partitions === undefined ? {} : { partitions }),
         to,
         execute: options.execute === true,
@@ -77,7 +90,33 @@ export class Groups {
   }
 }
 
-const TARGETS = "'earliest', 'latest', {offset}, {datetime}, {duration} or {shiftBy}";
+const TARGETS = "'earliest', 'latest', {offset}, {datetime}, {duration} or {shiftBy} (or one of toEarliest, toLatest, toOffset, toDatetime, byDuration, shiftBy)";
+
+/** `T` or `T:P[,P…]`, as `--topic` takes it (a topic name never holds a ':'). */
+function topicSelection(text: string): { topic: string; partitions?: number[] } {
+  if (typeof text !== 'string') throw new UsageError('reset needs the topic: { topic: NAME }');
+  const colon = text.indexOf(':');
+  if (colon < 0) return { topic: checkTopicName(text) };
+  const topic = checkTopicName(text.slice(0, colon));
+  const list = text.slice(colon + 1);
+  if (!/^\d+(,\d+)*$/.test(list)) throw new UsageError(`invalid topic "${text}": give partitions after the colon, e.g. ${topic}:0,2`);
+  return { topic, partitions: list.split(',').map(Number) };
+}
+
+/** The one target the flag-named options give (none or several: the error of `group reset`). */
+function flagTarget(flags: ResetFlags): ResetTo {
+  const targets: ResetTo[] = [];
+  if (flags.toEarliest === true) targets.push('earliest');
+  if (flags.toLatest === true) targets.push('latest');
+  if (flags.toOffset !== undefined) targets.push({ offset: flags.toOffset });
+  if (flags.toDatetime !== undefined) targets.push({ datetime: flags.toDatetime });
+  if (flags.byDuration !== undefined) targets.push({ duration: flags.byDuration });
+  if (flags.shiftBy !== undefined) targets.push({ shiftBy: flags.shiftBy });
+  const [target, ...more] = targets;
+  if (target === undefined) throw new UsageError(`say where to reset to: give to as one of ${TARGETS}`);
+  if (more.length > 0) throw new UsageError(`give only one of ${TARGETS}`);
+  return target;
+}
 
 function resetTarget(to: ResetTo): ResetTarget {
   if (to === 'earliest' || to === 'latest') return { kind: to };

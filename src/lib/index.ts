@@ -7,7 +7,7 @@ export { SpoolClient } from './client.js';
 export { Producer, type CompressionName, type ProducerOptions } from './producer.js';
 export { RecordStream, type ConsumeOptions, type Position } from './record-stream.js';
 export { Topics, type AlterTopicOptions, type CreateTopicOptions, type TimeInput, type TopicConfigs, type TrimOptions } from './topics.js';
-export { Groups, type ResetOptions, type ResetTo } from './groups.js';
+export { Groups, type ResetFlags, type ResetOptions, type ResetTo } from './groups.js';
 export type { Bytes, ConsumedRecord, HeadersInput, ProducerRecord, RecordMetadata } from './records.js';
 export type { TopicDescriptionJson, TopicSummary } from '../client/admin-json.js';
 export type { PartitionDescription } from '../protocol/messages/describe-topics.js';
