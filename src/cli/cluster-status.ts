@@ -8,7 +8,7 @@ import { openTarget } from './open-target.js';
 
 /** False when the broker given is the local one after all (a profile with a unix: url). */
 export async function clusterStatus(globals: GlobalOptions, json: boolean, io: CliIo): Promise<boolean> {
-  const { resolveBrokerAddress } = await import('./broker-address.js');
+  const { resolveBrokerAddress } = await import('../client/broker-address.js');
   if ((await resolveBrokerAddress(globals, io.env)).kind === 'unix') return false;
   const target = await openTarget(globals, io);
   try {

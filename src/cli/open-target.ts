@@ -5,7 +5,7 @@ import { SocketTarget } from '../client/target/socket-target.js';
 import type { Target } from '../client/target/target.js';
 import { BrokerUnavailableError } from '../common/errors.js';
 import { connectToBroker } from './broker-client.js';
-import { resolveBrokerAddress } from './broker-address.js';
+import { resolveBrokerAddress } from '../client/broker-address.js';
 import type { GlobalOptions } from './global-options.js';
 import type { CliIo } from '../term/io.js';
 

@@ -33,37 +33,6 @@ const PARTITION_COLUMNS: readonly Column[] = [
   { header: 'PID', align: 'right' },
 ];
 
-/** `group list --json`: `[{group, state, members, topics, lag}]`. */
-export function groupListJson(groups: readonly GroupSummary[]): GroupSummary[] {
-  return groups.map((g) => ({ group: g.group, state: g.state, members: g.members, topics: [...g.topics], lag: g.lag }));
-}
-
-/** `group describe --json`, keys in SPEC §4's order. */
-export function groupDescriptionJson(d: GroupDescription): GroupDescription {
-  return {
-    group: d.group,
-    state: d.state,
-    generation: d.generation,
-    members: d.members.map((m) => ({
-      memberId: m.memberId,
-      clientId: m.clientId,
-      pid: m.pid,
-      host: m.host,
-      assignment: m.assignment.map((tp) => ({ topic: tp.topic, partition: tp.partition })),
-    })),
-    partitions: d.partitions.map((p) => ({
-      topic: p.topic,
-      partition: p.partition,
-      committedOffset: p.committedOffset,
-      logEndOffset: p.logEndOffset,
-      lag: p.lag,
-      memberId: p.memberId,
-      clientId: p.clientId,
-      pid: p.pid,
-    })),
-  };
-}
-
 /** The groups as `group list` and `spool top` show them; `lagText` formats the lag. */
 export function groupListTable(groups: readonly GroupSummary[], lagText: (lag: number) => string = String): TableData {
   return {

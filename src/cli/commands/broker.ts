@@ -16,7 +16,7 @@ import {
 import { resolve } from 'node:path';
 import { DEFAULT_KAFKA_HOST, DEFAULT_KAFKA_PORT, formatHostPort, isLoopbackHost, parseHostPort } from '../../kafka/listen-address.js';
 import { isProcessAlive, processExists, readLockPid } from '../../broker/lock-file.js';
-import type { LauncherMessage } from '../broker-launcher.js';
+import type { LauncherMessage } from '../../client/broker-launcher.js';
 import { formatBytes, formatDuration } from '../../term/human.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -96,7 +96,7 @@ export function registerBroker(program: Command, io: CliIo): void {
     )
     .action(async (flags: { json?: boolean }, command: Command) => {
       const globals = globalOptions(command, io);
-      const { isKafkaUrl } = await import('../broker-address.js');
+      const { isKafkaUrl } = await import('../../client/broker-address.js');
       // A profile name may be a cluster too: only the local socket's status reads the socket.
       if (globals.broker !== null && (isKafkaUrl(globals.broker) || !globals.broker.startsWith('unix:'))) {
         const { clusterStatus } = await import('../cluster-status.js');
@@ -111,7 +111,7 @@ export function registerBroker(program: Command, io: CliIo): void {
 /** The daemon's own commands refuse a Kafka cluster (a usage error). */
 async function localOnly(globals: GlobalOptions, command: string, io: CliIo): Promise<void> {
   if (globals.broker === null) return;
-  const { requireLocal } = await import('../broker-address.js');
+  const { requireLocal } = await import('../../client/broker-address.js');
   await requireLocal(globals, command, io.env);
 }
 
@@ -185,7 +185,7 @@ function brokerArgs(flags: StartFlags, kafka: KafkaListenerConfig | null, metric
 async function startBackground(globals: GlobalOptions, config: BrokerConfig, flags: StartFlags, io: CliIo): Promise<void> {
   const [{ tryConnect, connectToOwner }, { launchBroker }] = await Promise.all([
     import('../broker-client.js'),
-    import('../broker-launcher.js'),
+    import('../../client/broker-launcher.js'),
   ]);
   const existing = await tryConnect(config.socketPath);
   if (existing !== null) {

@@ -7,10 +7,11 @@ import { globalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
 import { collect } from '../options/collect.js';
 import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
-import { parseOffsetSpec, parseUntilSpec } from '../options/offset-spec.js';
+import { parseOffsetSpec, parseUntilSpec } from '../../common/offset-spec.js';
 import { checkTopicName, checkTopicPattern } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
 import type { ConsumeSettings } from '../consume/run-consume.js';
+import type { GroupSettings } from '../../client/reading/group-reader.js';
 
 interface ConsumeFlags {
   from?: string;
@@ -70,13 +71,6 @@ Filtered records still count as consumed (their offsets are committed with -g) b
         await runConsume(globals, settings, io);
       }
     });
-}
-
-export interface GroupSettings {
-  group: string;
-  reset: 'earliest' | 'latest';
-  commitIntervalMs: number;
-  sessionTimeoutMs: number;
 }
 
 function groupSettings(flags: ConsumeFlags): GroupSettings {

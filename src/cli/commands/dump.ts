@@ -42,7 +42,7 @@ export function registerDump(program: Command, io: CliIo): void {
     )
     .action(async (target: string, flags: DumpFlags, command: Command) => {
       const globals = localGlobalOptions(command, io);
-      if (globals.broker !== null) await (await import('../broker-address.js')).requireLocal(globals, 'dump', io.env);
+      if (globals.broker !== null) await (await import('../../client/broker-address.js')).requireLocal(globals, 'dump', io.env);
       const files = await resolveTarget(target, () => localGlobalOptions(command, io).dataDir);
       const { dumpSegment } = await import('../../storage/inspect/dump-segment.js');
       const out = new DumpWriter(io);

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../common/errors.js';
 import { say, withAdmin } from '../admin-session.js';
-import { groupDescriptionJson, groupListJson, renderGroupDescription, renderGroupList } from '../../term/group-tables.js';
+import { groupDescriptionJson, groupListJson } from '../../client/admin-json.js';
+import { renderGroupDescription, renderGroupList } from '../../term/group-tables.js';
 import { parseResetTarget, parseTopicSelection, renderResetPlan, type ResetTargetFlags } from '../group/reset-plan.js';
 import { globalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';

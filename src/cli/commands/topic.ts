@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError, UsageError } from '../../common/errors.js';
 import type { TopicDescription } from '../../protocol/messages/describe-topics.js';
+import { topicDescriptionJson, topicSummary } from '../../client/admin-json.js';
 import { say, withAdmin } from '../admin-session.js';
 import { formatBytes, formatCount, formatTimestamp } from '../../term/human.js';
 import { renderTable } from '../../term/table.js';
@@ -10,7 +11,7 @@ import { retentionHeldBy } from '../format/retention-held-by.js';
 import type { CliIo } from '../../term/io.js';
 import { collect, parseConfigs } from '../options/collect.js';
 import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
-import { parseOffsetSpec, parseUntilSpec } from '../options/offset-spec.js';
+import { parseOffsetSpec, parseUntilSpec } from '../../common/offset-spec.js';
 import { checkTopicName } from '../options/topic-name.js';
 import { subcommand } from '../program.js';
 
@@ -42,7 +43,7 @@ export function registerTopic(program: Command, io: CliIo): void {
     .addHelpText('after', '\nExamples:\n  spool topic list\n  spool topic list --json | jq -r ".[].name"\n')
     .action(async (flags: { json?: boolean }, command: Command) => {
       await withAdmin(command, io, async (admin) => {
-        const topics = (await admin.describeTopics()).map(summarize);
+        const topics = (await admin.describeTopics()).map(topicSummary);
         if (flags.json) {
           io.stdout.write(JSON.stringify(topics) + '\n');
           return;
@@ -65,10 +66,7 @@ export function registerTopic(program: Command, io: CliIo): void {
       await withAdmin(command, io, async (admin) => {
         const [description] = await admin.describeTopics([name]);
         if (description === undefined) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `topic "${name}" does not exist`);
-        // The JSON is SPEC §4's shape exactly: traffic counters are for `spool top`.
-        const { name: topicName, configs, defaults, partitions } = description;
-        const json = { name: topicName, configs: configsAsJson(configs), defaults, partitions };
-        io.stdout.write(flags.json ? JSON.stringify(json) + '\n' : renderDescription(description));
+        io.stdout.write(flags.json ? JSON.stringify(topicDescriptionJson(description)) + '\n' : renderDescription(description));
       });
     });
 
@@ -153,31 +151,6 @@ export function registerTopic(program: Command, io: CliIo): void {
         );
       });
     });
-}
-
-/** Configs whose values are names, never numbers (a group may be called 42). */
-const TEXT_CONFIGS = new Set(['cleanup.policy', 'retention.groups']);
-
-/** SPEC §4: numbers as numbers (configs travel as strings; cleanup.policy stays one). */
-function configsAsJson(configs: Record<string, string>): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(configs).map(([k, v]) => [k, !TEXT_CONFIGS.has(k) && /^-?\d+$/.test(v) ? Number(v) : v]));
-}
-
-interface TopicSummary {
-  name: string;
-  partitions: number;
-  messages: number;
-  bytes: number;
-}
-
-function summarize(t: TopicDescription): TopicSummary {
-  let messages = 0;
-  let bytes = 0;
-  for (const p of t.partitions) {
-    messages += p.logEndOffset - p.logStartOffset;
-    bytes += p.bytes;
-  }
-  return { name: t.name, partitions: t.partitions.length, messages, bytes };
 }
 
 function renderDescription(t: TopicDescription): string {

@@ -21,7 +21,7 @@ export function registerVerify(program: Command, io: CliIo): void {
       for (const topic of topics) checkTopicName(topic);
       const globals = localGlobalOptions(command, io);
       const { dataDir, quiet } = globals;
-      if (globals.broker !== null) await (await import('../broker-address.js')).requireLocal(globals, 'verify', io.env);
+      if (globals.broker !== null) await (await import('../../client/broker-address.js')).requireLocal(globals, 'verify', io.env);
       const { verifyLog } = await import('../../storage/verify/verify-log.js');
       const report = verifyLog(dataDir, topics);
       const text = flags.json ? JSON.stringify(toJson(report)) + '\n' : renderReport(report, !quiet);

@@ -6,6 +6,7 @@
 // partition offsets each chunk completes are reported then (what a consumer group commits).
 import type { Writable } from 'node:stream';
 import type { FetchedPartition } from '../../client/consumer.js';
+import type { PartitionProgress, RecordSink } from '../../client/reading/record-sink.js';
 import { ATTRIBUTES_OFFSET, COMPRESSION_MASK, batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../../records/record-batch.js';
 import { RecordCursor } from '../../records/record-cursor.js';
 import type { RecordFilter } from '../format/record-filter.js';
@@ -31,14 +32,6 @@ export interface RecordWriterOptions {
    * record still in this writer's or the stream's buffers when stdout failed (a closed pipe).
    */
   onWritten?: (topic: string, partition: number, nextOffset: number) => void;
-}
-
-/** What the writer learned from one partition's data. */
-export interface PartitionProgress {
-  /** Offset after the last record consumed (written or filtered out). */
-  nextOffset: number;
-  /** The partition reached a stop condition at this offset. */
-  stoppedAt: number | null;
 }
 
 const FLUSH_BYTES = 1 << 20;
@@ -72,7 +65,9 @@ function allUncompressed(records: Buffer): boolean {
   return true;
 }
 
-export class RecordWriter {
+export class RecordWriter implements RecordSink {
+  /** The value format packs values inside the fetched bytes; nothing refers to them after flush(). */
+  readonly releasesFetched = true;
   readonly #out = new OutputBuffer();
   readonly #cursor = new RecordCursor();
   readonly #stdout: Writable;

@@ -5,7 +5,7 @@ import { UsageError } from '../../common/errors.js';
 import type { ResetPlanEntry, ResetTarget } from '../../protocol/messages/group-admin.js';
 import { renderTable } from '../../term/table.js';
 import { parseInteger, parseNonNegativeInt } from '../options/numbers.js';
-import { parseDurationMs, parseTimeMs } from '../options/offset-spec.js';
+import { parseDurationMs, parseTimeMs } from '../../common/offset-spec.js';
 import { checkTopicName } from '../options/topic-name.js';
 
 export interface ResetTargetFlags {

@@ -7,7 +7,8 @@ import { liveViewEnabled } from '../../ui/render-live.js';
 import { isConnectionLost, openTarget } from '../open-target.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
-import { groupDescriptionJson, renderGroupDescription } from '../../term/group-tables.js';
+import { groupDescriptionJson } from '../../client/admin-json.js';
+import { renderGroupDescription } from '../../term/group-tables.js';
 import { watchPlain } from './watch-plain.js';
 
 const WATCH_INTERVAL_MS = 1000;

@@ -8,8 +8,8 @@ import type { RecordProducer, Target } from '../../client/target/target.js';
 import { ByteArena } from '../../common/byte-arena.js';
 import { SpoolError, errorMessage } from '../../common/errors.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
-import { RECORDS_OFFSET, type Compression } from '../../records/record-batch.js';
-import { encodedRecordSize } from '../../records/batch-builder.js';
+import type { Compression } from '../../records/record-batch.js';
+import { isCompacted, missingKeyProblem, oversizeProblem } from '../../client/message-size.js';
 import type { RecordHeader } from '../../records/record.js';
 import { openTarget } from '../open-target.js';
 import { formatCount, formatDuration } from '../../term/human.js';
@@ -190,7 +190,7 @@ class MessageSender {
     this.#settings = settings;
     this.#printer = printer;
     this.#json = settings.json ? new JsonLineProducer(settings.headers, topic.partitions, warn) : null;
-    this.#compacted = topic.cleanupPolicy.includes('compact');
+    this.#compacted = isCompacted(topic.cleanupPolicy);
   }
 
   send(buf: Buffer, start: number, end: number, timestamp: number): void {
@@ -227,24 +227,14 @@ class MessageSender {
   ): void {
     const valueLength = value === null ? -1 : valueEnd - valueStart;
     this.#checkSize(line, key, valueLength, headers);
-    if (this.#compacted && key === null) {
-      throw new BadLine(line, `topic ${this.#topic.name} is compacted (cleanup.policy ${this.#topic.cleanupPolicy}) and needs a key on every message; use -K or -k`);
-    }
+    if (this.#compacted && key === null) throw new BadLine(line, missingKeyProblem(this.#topic.name, this.#topic.cleanupPolicy, 'use -K or -k'));
     const partition = this.#settings.partition ?? envelopePartition ?? this.#producer.partitionFor(key);
     this.#producer.append(partition, timestamp, key, value, valueStart, valueEnd, headers);
     this.#printer?.sent(partition);
   }
 
   #checkSize(line: number, key: Buffer | null, valueLength: number, headers: Buffer): void {
-    const max = this.#topic.maxMessageBytes;
-    const keyLength = key === null ? -1 : key.length;
-    // Record framing adds at most 22 bytes of varints to key, value and headers: only messages
-    // near the limit need the exact size.
-    if (RECORDS_OFFSET + 22 + keyLength + valueLength + headers.length <= max) return;
-    const batchBytes = RECORDS_OFFSET + encodedRecordSize(0, 0, keyLength, valueLength, headers.length);
-    if (batchBytes <= max) return;
-    const messageBytes = Math.max(keyLength, 0) + Math.max(valueLength, 0) + headers.length - 1;
-    const detail = messageBytes > max ? '' : ` with its ${batchBytes - messageBytes} bytes of record batch framing`;
-    throw new BadLine(line, `message is ${messageBytes} bytes${detail}, over max.message.bytes ${max}`);
+    const problem = oversizeProblem(key === null ? -1 : key.length, valueLength, headers.length, this.#topic.maxMessageBytes);
+    if (problem !== null) throw new BadLine(line, problem);
   }
 }

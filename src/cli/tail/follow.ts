@@ -10,7 +10,7 @@ import type { RecordFetcher, Target } from '../../client/target/target.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError } from '../../common/errors.js';
 import { isConnectionLost } from '../open-target.js';
-import { FETCH_MAX_BYTES, FETCH_MAX_WAIT_MS, PARTITION_MAX_BYTES } from '../consume/run-consume.js';
+import { FETCH_MAX_BYTES, FETCH_MAX_WAIT_MS, PARTITION_MAX_BYTES } from '../../client/reading/read-partitions.js';
 
 export const REFRESH_MS = 2000;
 

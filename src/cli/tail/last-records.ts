@@ -7,7 +7,7 @@
 import type { PartitionPosition } from '../../client/consumer.js';
 import type { Target } from '../../client/target/target.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
-import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES } from '../consume/run-consume.js';
+import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES } from '../../client/reading/read-partitions.js';
 import { PartitionRecords, type PartitionWalker } from './partition-records.js';
 
 export interface TailStart {

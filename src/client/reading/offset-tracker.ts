@@ -1,6 +1,7 @@
-// What a group member may commit: per partition, the offset after the last record that reached
-// stdout (its write callback ran). Offsets move here only from RecordWriter's onWritten, so a
-// commit never covers a record the reader has not been given.
+// What a group member may commit: per partition, the offset after the last record its reader has
+// been given (for the CLI: stdout's write callback ran; for the library: the loop received it).
+// Offsets move here only from the record sink's onWritten, so a commit never covers a record the
+// reader has not been given.
 import type { PartitionOffset } from '../../protocol/messages/offset-commit.js';
 import type { TopicPartition } from '../../protocol/messages/topic-partitions.js';
 

@@ -2,7 +2,7 @@
 // stored, an absolute offset N, -N before the end of each partition, or @TIME. TIME is ISO-8601,
 // epoch milliseconds, or a duration meaning that long ago. `now` is passed in so that a duration
 // is resolved once, against one clock reading, for every partition and in tests.
-import { UsageError } from '../../common/errors.js';
+import { UsageError } from './errors.js';
 
 export type OffsetSpec =
   | { kind: 'beginning' }

@@ -2,7 +2,7 @@
 // usage error (naming the flag and the value) for everything else.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDurationMs, parseOffsetSpec, parseTimeMs, parseUntilSpec } from '../../../src/cli/options/offset-spec.js';
+import { parseDurationMs, parseOffsetSpec, parseTimeMs, parseUntilSpec } from '../../../src/common/offset-spec.js';
 import { UsageError } from '../../../src/common/errors.js';
 
 const NOW = Date.UTC(2026, 10, 24, 22, 0, 0);

@@ -1,11 +1,11 @@
 // Where each partition starts and stops, from --from/-o, --until, -e and -p, resolved against the
 // broker's log start and end offsets (one ListOffsets per topic; @TIME is a time-index lookup).
-import type { TargetAdmin } from '../../client/target/target.js';
-import type { PartitionPosition } from '../../client/consumer.js';
+import type { TargetAdmin } from '../target/target.js';
+import type { PartitionPosition } from '../consumer.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError, SpoolError, UsageError } from '../../common/errors.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
-import type { OffsetSpec } from '../options/offset-spec.js';
+import type { OffsetSpec } from '../../common/offset-spec.js';
 
 export interface PositionOptions {
   from: OffsetSpec;

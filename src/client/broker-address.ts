@@ -4,14 +4,22 @@
 //   NAME                    [brokers.NAME] of $XDG_CONFIG_HOME/spool/config.toml (default
 //                           ~/.config/spool/config.toml): `url` and a `properties` table
 // -X properties go over the profile's. Anything wrong is a usage error (exit 2), said before
-// anything is sent.
+// anything is sent. The CLI's global options and the library's connect() options both resolve here.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, errorMessage } from '../common/errors.js';
-import { checkKafkaProperties, parseKafkaUrl, type KafkaAddress } from '../client/target/kafka/kafka-properties.js';
+import { checkKafkaProperties, parseKafkaUrl, type KafkaAddress } from './target/kafka/kafka-properties.js';
 import { checkSocketPath } from '../common/paths.js';
-import type { GlobalOptions } from './global-options.js';
+
+/** What a command or a program asked for: --broker (or SPOOL_BROKER), the socket, -X properties. */
+export interface BrokerChoice {
+  /** As given (a URL or a profile name); null: the local broker. */
+  broker: string | null;
+  /** The local broker's socket (unix:PATH already applied). */
+  socketPath: string;
+  properties: Record<string, string>;
+}
 
 export type BrokerAddress =
   | { kind: 'unix'; socketPath: string }
@@ -29,7 +37,7 @@ export function isKafkaUrl(broker: string | null): boolean {
   return broker !== null && parseKafkaUrl(broker) !== null;
 }
 
-export async function resolveBrokerAddress(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<BrokerAddress> {
+export async function resolveBrokerAddress(globals: BrokerChoice, env: NodeJS.ProcessEnv): Promise<BrokerAddress> {
   const broker = globals.broker;
   if (broker === null || broker.startsWith('unix:')) return unixAddress(globals);
   if (/^[a-z+]+:\/\//.test(broker) || broker.includes(':')) {
@@ -42,14 +50,14 @@ export async function resolveBrokerAddress(globals: GlobalOptions, env: NodeJS.P
   return profileAddress(broker, globals, env);
 }
 
-function unixAddress(globals: GlobalOptions): BrokerAddress {
+function unixAddress(globals: BrokerChoice): BrokerAddress {
   if (Object.keys(globals.properties).length > 0) {
     throw new UsageError(`-X ${Object.keys(globals.properties)[0]}: client properties are for Kafka clusters (--broker kafka://…), not the local broker`);
   }
   return { kind: 'unix', socketPath: globals.socketPath };
 }
 
-async function profileAddress(name: string, globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<BrokerAddress> {
+async function profileAddress(name: string, globals: BrokerChoice, env: NodeJS.ProcessEnv): Promise<BrokerAddress> {
   const path = configFilePath(env);
   let text: string;
   try {
@@ -95,7 +103,7 @@ function table(value: unknown, what: string): Record<string, unknown> | undefine
 }
 
 /** verify, dump and broker start/stop work on the local data directory only: say so for a cluster. */
-export async function requireLocal(globals: GlobalOptions, command: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function requireLocal(globals: BrokerChoice, command: string, env: NodeJS.ProcessEnv): Promise<void> {
   if (globals.broker === null) return;
   const address = await resolveBrokerAddress(globals, env);
   if (address.kind === 'kafka') {
