@@ -265,7 +265,7 @@ describe('e2e > Kafka listener with @platformatic/kafka', () => {
     });
     described = await spoolDescribe(sandbox, 'plt-adm');
     assert.deepEqual([described.configs['retention.ms'], described.configs['cleanup.policy'], described.configs['max.message.bytes']], [7200000, 'compact', 1048576]);
-    assert.deepEqual(described.defaults.sort(), ['delete.retention.ms', 'max.message.bytes', 'retention.bytes', 'segment.bytes', 'segment.ms']);
+    assert.deepEqual(described.defaults.sort(), ['delete.retention.ms', 'max.message.bytes', 'retention.bytes', 'retention.groups', 'segment.bytes', 'segment.ms']);
     assert.deepEqual(await describe(), asStrings(described.configs));
     await assert.rejects(
       a.incrementalAlterConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: 'plt-adm', configs: [{ name: 'retention.ms', configOperation: IncrementalAlterConfigOperationTypes.SET, value: 'soon' }] }] }),

@@ -79,22 +79,21 @@ export class KafkaCluster {
     // library's retry timers would otherwise keep the process alive after giving up.
     const probe = new Admin({ ...this.#base, retries: 0, requestTimeout: timeoutMs });
     let timer: NodeJS.Timeout | undefined;
+    const addresses = this.bootstrap.join(',');
+    const hint = 'check the address, or -X socket.connection.setup.timeout.ms';
+    const silentError = () => new BrokerUnavailableError(`no Kafka broker answered at ${addresses} within ${timeoutMs} ms; ${hint}`);
     const silent = new Promise<'silent'>((resolve) => (timer = setTimeout(() => resolve('silent'), timeoutMs + 500)));
     try {
       const answer = await Promise.race([probe.metadata({ topics: [], forceUpdate: true }), silent]);
-      if (answer === 'silent') {
-        throw new BrokerUnavailableError(
-          `no Kafka broker answered at ${this.bootstrap.join(',')} within ${timeoutMs} ms; check the address, or -X socket.connection.setup.timeout.ms`,
-        );
-      }
+      if (answer === 'silent') throw silentError();
     } catch (err) {
       if (err instanceof BrokerUnavailableError) throw err;
       const error = fromKafkaError(err, this.bootstrap);
       if (error instanceof BrokerUnavailableError) {
-        throw new BrokerUnavailableError(
-          `no Kafka broker reachable at ${this.bootstrap.join(',')} within ${this.settings.connectTimeoutMs} ms (${error.message.replace(/^no Kafka broker reachable at [^:]*: /, '')}); check the address, or -X socket.connection.setup.timeout.ms`,
-          err,
-        );
+        const reason = error.message.startsWith(`no Kafka broker reachable at ${addresses}: `) ? error.message.slice(`no Kafka broker reachable at ${addresses}: `.length) : error.message;
+        // Connected, asked, and no answer within the timeout: the library's request timed out.
+        if (/timed out/i.test(reason)) throw silentError();
+        throw new BrokerUnavailableError(`no Kafka broker reachable at ${addresses} within ${timeoutMs} ms (${reason}); ${hint}`, err);
       }
       throw error;
     } finally {
