@@ -4,6 +4,7 @@
 import { ErrorCode } from '../../common/error-codes.js';
 import { SpoolError } from '../../common/errors.js';
 import {
+  groupPartitionRow,
   parseGroupNameRequest,
   parseResetGroupOffsetsRequest,
   type GroupDescription,
@@ -34,19 +35,8 @@ export function describeGroup(ctx: BrokerContext, group: GroupOverview): GroupDe
   for (const o of stored) keys.set(tpKey(o), { topic: o.topic, partition: o.partition });
   const partitions: GroupPartitionDescription[] = [...keys.values()].sort(compareTp).map((tp) => {
     const log = ctx.logs.topic(tp.topic)?.partitions[tp.partition];
-    const offset = committed.get(tpKey(tp)) ?? null;
-    const logEndOffset = log?.nextOffset ?? offset ?? 0;
-    const owner = owners.get(tpKey(tp));
-    return {
-      topic: tp.topic,
-      partition: tp.partition,
-      committedOffset: offset,
-      logEndOffset,
-      lag: Math.max(0, logEndOffset - (offset ?? log?.logStartOffset ?? 0)),
-      memberId: owner?.memberId ?? null,
-      clientId: owner?.clientId ?? null,
-      pid: owner?.pid ?? null,
-    };
+    const bounds = log === undefined ? undefined : { logStartOffset: log.logStartOffset, logEndOffset: log.nextOffset };
+    return groupPartitionRow(tp, committed.get(tpKey(tp)) ?? null, bounds, owners.get(tpKey(tp)));
   });
   return {
     group: group.name,

@@ -43,6 +43,29 @@ export interface GroupPartitionDescription {
   pid: number | null;
 }
 
+/**
+ * One partition's row of a group description: lag counts from the committed offset, or from the
+ * log start when nothing is committed (what a member starting at earliest would read).
+ */
+export function groupPartitionRow(
+  tp: { topic: string; partition: number },
+  committedOffset: number | null,
+  log: { logStartOffset: number; logEndOffset: number } | undefined,
+  owner: { memberId: string; clientId: string; pid: number | null } | undefined,
+): GroupPartitionDescription {
+  const logEndOffset = log?.logEndOffset ?? committedOffset ?? 0;
+  return {
+    topic: tp.topic,
+    partition: tp.partition,
+    committedOffset,
+    logEndOffset,
+    lag: Math.max(0, logEndOffset - (committedOffset ?? log?.logStartOffset ?? 0)),
+    memberId: owner?.memberId ?? null,
+    clientId: owner?.clientId ?? null,
+    pid: owner?.pid ?? null,
+  };
+}
+
 export interface GroupDescription {
   group: string;
   state: GroupStateName;

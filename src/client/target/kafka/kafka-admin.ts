@@ -24,6 +24,7 @@ import type {
   ResetGroupOffsetsResponse,
   ResetTarget,
 } from '../../../protocol/messages/group-admin.js';
+import { groupPartitionRow } from '../../../protocol/messages/group-admin.js';
 import type { ListOffsetsRequest, PartitionOffsets } from '../../../protocol/messages/list-offsets.js';
 import type { MetadataRequest, MetadataResponse, TopicMetadata } from '../../../protocol/messages/metadata.js';
 import type { TopicPartition } from '../../../protocol/messages/topic-partitions.js';
@@ -437,20 +438,10 @@ export class KafkaAdmin implements TargetAdmin {
     const tps = [...keys.values()].filter((tp) => known.has(tp.topic)).sort(compareTp);
     const ends = await this.#ends(tps);
     const partitions: GroupPartitionDescription[] = [...keys.values()].sort(compareTp).map((tp) => {
-      const offset = committed.get(tpKey(tp)) ?? null;
-      const end = ends.get(tpKey(tp));
-      const logEndOffset = end?.logEndOffset ?? offset ?? 0;
       const owner = owners.get(tpKey(tp));
-      return {
-        topic: tp.topic,
-        partition: tp.partition,
-        committedOffset: offset,
-        logEndOffset,
-        lag: Math.max(0, logEndOffset - (offset ?? end?.logStartOffset ?? 0)),
-        memberId: owner?.id ?? null,
-        clientId: owner?.clientId ?? null,
-        pid: null,
-      };
+      // A Kafka member does not say its process id.
+      const member = owner === undefined ? undefined : { memberId: owner.id, clientId: owner.clientId, pid: null };
+      return groupPartitionRow(tp, committed.get(tpKey(tp)) ?? null, ends.get(tpKey(tp)), member);
     });
     return {
       group: name,
