@@ -34,7 +34,7 @@ export interface BrokerConfig {
   /** How often the cleaner applies retention and compaction. */
   retentionCheckMs: number;
   kafka: KafkaListenerConfig | null;
-  /** Where the Prometheus endpoint listens (--metrics); null: no metrics. Port 0: any free port. */
+  /** Where the Prometheus endpoint listens (--metrics); null: no metrics. Port 0 picks a free port. */
   metrics: { host: string; port: number } | null;
 }
 
