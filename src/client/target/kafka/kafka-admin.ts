@@ -1,12 +1,11 @@
 // KafkaAdmin: TargetAdmin over a Kafka cluster, through the client library's Admin. Every
 // answer is the shape the local broker gives (protocol/messages/*), computed from Kafka's own
 // calls: Metadata, DescribeConfigs, ListOffsets (earliest, latest, by time, max timestamp),
-// CreateTopics, CreatePartitions, IncrementalAlterConfigs, DeleteTopics, DeleteRecords,
-// ListGroups, DescribeGroups, OffsetFetch, OffsetCommit (AlterConsumerGroupOffsets) and
-// DeleteGroups. Errors carry the local broker's words. What a cluster does not tell is filled
+// CreateTopics, CreatePartitions, IncrementalAlterConfigs, DeleteTopics and DeleteRecords; the
+// group calls are KafkaGroupAdmin's (kafka-group-admin.ts). Errors carry the local broker's words. What a cluster does not tell is filled
 // in as documented in spool(1) REMOTE MODE: segments 0, bytes 0, deletedSegments 0, a group's
 // generation -1, a member's pid null.
-import type { Admin, GroupMember as KafkaGroupMember } from '@platformatic/kafka';
+import type { Admin } from '@platformatic/kafka';
 import { ErrorCode } from '../../../common/error-codes.js';
 import { BrokerError, SpoolError } from '../../../common/errors.js';
 import { isGlob, matchesAny } from '../../../common/glob.js';
@@ -15,55 +14,31 @@ import type { AlterTopicRequest } from '../../../protocol/messages/alter-topic.j
 import type { CreateTopicsRequest } from '../../../protocol/messages/create-topics.js';
 import type { DeleteRecordsRequest, DeleteRecordsResult } from '../../../protocol/messages/delete-records.js';
 import type { TopicDescription } from '../../../protocol/messages/describe-topics.js';
-import type {
-  GroupDescription,
-  GroupPartitionDescription,
-  GroupStateName,
-  GroupSummary,
-  ResetGroupOffsetsRequest,
-  ResetGroupOffsetsResponse,
-  ResetTarget,
-} from '../../../protocol/messages/group-admin.js';
-import { groupPartitionRow } from '../../../protocol/messages/group-admin.js';
+import type { GroupDescription, GroupSummary, ResetGroupOffsetsRequest, ResetGroupOffsetsResponse } from '../../../protocol/messages/group-admin.js';
 import type { ListOffsetsRequest, PartitionOffsets } from '../../../protocol/messages/list-offsets.js';
 import type { MetadataRequest, MetadataResponse, TopicMetadata } from '../../../protocol/messages/metadata.js';
 import type { TopicPartition } from '../../../protocol/messages/topic-partitions.js';
 import type { TargetAdmin, TargetStatus } from '../target.js';
 import { fromKafkaError, kafkaErrorCode } from './kafka-errors.js';
 import type { KafkaCluster } from './kafka-cluster.js';
+import { KafkaGroupAdmin } from './kafka-group-admin.js';
+import { MAX_TIMESTAMP, byName, offsetsAt, partitionCount, partitionEnds, requireTopic, topicMissing, topicNames, tpKey, type PartitionEnds } from './kafka-lookups.js';
 
 const TOPIC_RESOURCE = 2;
 const TOPIC_CONFIG_SOURCE = 1;
 const CONFIG_SET = 0;
 const CONFIG_DELETE = 1;
-const EARLIEST = -2n;
-const LATEST = -1n;
-const MAX_TIMESTAMP = -3n;
 
 const ACKS_DURABILITY = { [-1]: 'replicated', 1: 'leader', 0: 'unacknowledged' } as const;
 
-const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
-const compareTp = (a: TopicPartition, b: TopicPartition) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-const GROUP_STATES: Record<string, GroupStateName> = {
-  STABLE: 'stable',
-  PREPARING_REBALANCE: 'rebalancing',
-  COMPLETING_REBALANCE: 'rebalancing',
-  EMPTY: 'empty',
-  DEAD: 'dead',
-};
-
-interface PartitionEnds {
-  logStartOffset: number;
-  logEndOffset: number;
-}
 
 export class KafkaAdmin implements TargetAdmin {
   readonly #cluster: KafkaCluster;
+  readonly #groups: KafkaGroupAdmin;
 
   constructor(cluster: KafkaCluster) {
     this.#cluster = cluster;
+    this.#groups = new KafkaGroupAdmin(cluster);
   }
 
   get #admin(): Admin {
@@ -72,7 +47,7 @@ export class KafkaAdmin implements TargetAdmin {
 
   async metadata(request: MetadataRequest): Promise<MetadataResponse> {
     return this.#call(async () => {
-      const all = await this.#topicNames();
+      const all = await topicNames(this.#admin);
       const wanted = request.topics;
       const names = wanted === undefined ? all : all.filter((name) => matchesAny(name, wanted));
       let missing = (wanted ?? []).filter((w) => !isGlob(w) && !all.includes(w));
@@ -110,7 +85,7 @@ export class KafkaAdmin implements TargetAdmin {
   async alterTopic(request: AlterTopicRequest): Promise<void> {
     const { name } = request;
     await this.#call(async () => {
-      const [topic] = await this.#topicMetadata([await this.#requireTopic(name)]);
+      const [topic] = await this.#topicMetadata([await requireTopic(this.#admin, name)]);
       if (request.partitions !== undefined && request.partitions !== topic!.partitions) {
         if (request.partitions < topic!.partitions) {
           throw new BrokerError(ErrorCode.InvalidPartitions, `topic "${name}" has ${topic!.partitions} partitions; partitions can only grow`);
@@ -126,14 +101,14 @@ export class KafkaAdmin implements TargetAdmin {
 
   async describeTopics(names?: string[]): Promise<TopicDescription[]> {
     return this.#call(async () => {
-      const all = await this.#topicNames();
+      const all = await topicNames(this.#admin);
       for (const name of names ?? []) if (!isGlob(name) && !all.includes(name)) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, topicMissing(name));
       const chosen = (names === undefined ? all : all.filter((n) => matchesAny(n, names))).sort(byName);
       if (chosen.length === 0) return [];
       const [metadata, configs] = await Promise.all([this.#admin.metadata({ topics: chosen }), this.#configs(chosen)]);
       const partitions = chosen.map((topic) => ({ topic, count: metadata.topics.get(topic)?.partitionsCount ?? 0 }));
       const all_ = partitions.flatMap(({ topic, count }) => [...Array(count).keys()].map((partition) => ({ topic, partition })));
-      const [ends, maxTimestamps] = await Promise.all([this.#ends(all_), this.#offsetsAt(all_, MAX_TIMESTAMP)]);
+      const [ends, maxTimestamps] = await Promise.all([partitionEnds(this.#admin, all_), offsetsAt(this.#admin, all_, MAX_TIMESTAMP)]);
       // The first record's time costs a fetch per partition: only for topics asked by name
       // (topic describe), not for every topic of the cluster (topic list, top).
       const firsts = names === undefined ? new Map<string, number | null>() : await this.#firstTimestamps(all_, ends);
@@ -171,8 +146,8 @@ export class KafkaAdmin implements TargetAdmin {
     return this.#call(async () => {
       const partitions = await this.#partitionsOf(request.topic, request.partitions);
       const tps = partitions.map((partition) => ({ topic: request.topic, partition }));
-      const ends = await this.#ends(tps);
-      const atTime = request.timestamp === undefined ? null : await this.#offsetsAt(tps, BigInt(request.timestamp));
+      const ends = await partitionEnds(this.#admin, tps);
+      const atTime = request.timestamp === undefined ? null : await offsetsAt(this.#admin, tps, BigInt(request.timestamp));
       const targets = tps.map((tp) => {
         const end = ends.get(tpKey(tp))!;
         const wanted = atTime === null ? (request.offset ?? 0) : (atTime.get(tpKey(tp))?.offset ?? end.logEndOffset);
@@ -196,8 +171,8 @@ export class KafkaAdmin implements TargetAdmin {
     return this.#call(async () => {
       const partitions = await this.#partitionsOf(request.topic, request.partitions);
       const tps = partitions.map((partition) => ({ topic: request.topic, partition }));
-      const ends = await this.#ends(tps);
-      const atTime = request.timestamp === undefined ? null : await this.#offsetsAt(tps, BigInt(request.timestamp));
+      const ends = await partitionEnds(this.#admin, tps);
+      const atTime = request.timestamp === undefined ? null : await offsetsAt(this.#admin, tps, BigInt(request.timestamp));
       return tps.map((tp) => {
         const end = ends.get(tpKey(tp))!;
         if (atTime === null) return { partition: tp.partition, ...end };
@@ -207,78 +182,24 @@ export class KafkaAdmin implements TargetAdmin {
     });
   }
 
-  async listGroups(): Promise<GroupSummary[]> {
-    return this.#call(async () => {
-      const names = [...(await this.#admin.listGroups()).keys()].sort(byName);
-      const summaries: GroupSummary[] = [];
-      for (const name of names) {
-        const d = await this.#describe(name);
-        if (d === null) continue;
-        summaries.push({
-          group: name,
-          state: d.state,
-          members: d.members.length,
-          topics: [...new Set(d.partitions.map((p) => p.topic))],
-          lag: d.partitions.reduce((sum, p) => sum + p.lag, 0),
-        });
-      }
-      return summaries;
-    });
+  listGroups(): Promise<GroupSummary[]> {
+    return this.#call(() => this.#groups.list());
   }
 
-  async describeGroup(group: string): Promise<GroupDescription> {
-    return this.#call(async () => {
-      const d = await this.#describe(group);
-      if (d === null) throw new BrokerError(ErrorCode.GroupIdNotFound, `group "${group}" does not exist`);
-      return d;
-    });
+  describeGroup(group: string): Promise<GroupDescription> {
+    return this.#call(() => this.#groups.describe(group));
   }
 
-  async deleteGroup(group: string): Promise<void> {
-    await this.#call(async () => {
-      const d = await this.#describe(group);
-      if (d === null) throw new BrokerError(ErrorCode.GroupIdNotFound, `group "${group}" does not exist`);
-      if (d.members.length > 0) throw nonEmpty(group, d.members.length, 'delete it');
-      await this.#admin.deleteGroups({ groups: [group] });
-    });
+  deleteGroup(group: string): Promise<void> {
+    return this.#call(() => this.#groups.delete(group));
   }
 
-  async resetGroupOffsets(request: ResetGroupOffsetsRequest): Promise<ResetGroupOffsetsResponse> {
-    return this.#call(async () => {
-      const d = await this.#describe(request.group);
-      if (d === null) throw new BrokerError(ErrorCode.GroupIdNotFound, `group "${request.group}" does not exist`);
-      if (d.members.length > 0) {
-        throw new BrokerError(ErrorCode.NonEmptyGroup, `group "${request.group}" has ${d.members.length} active member(s); stop them before resetting offsets`);
-      }
-      const count = await this.#partitionCount(request.topic);
-      const partitions = request.partitions ?? [...Array(count).keys()];
-      for (const partition of partitions) {
-        if (partition >= count) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `topic "${request.topic}" has no partition ${partition}`);
-      }
-      const tps = partitions.map((partition) => ({ topic: request.topic, partition }));
-      const committed = await this.#committed(request.group, tps);
-      const ends = await this.#ends(tps);
-      const atTime = request.to.kind === 'timestamp' ? await this.#offsetsAt(tps, BigInt(request.to.timestampMs)) : null;
-      const plan = tps.map((tp) => {
-        const oldOffset = committed.get(tpKey(tp)) ?? null;
-        const at = atTime?.get(tpKey(tp))?.offset;
-        return { topic: tp.topic, partition: tp.partition, oldOffset, newOffset: resetOffset(ends.get(tpKey(tp))!, oldOffset, request.to, at) };
-      });
-      if (request.execute) {
-        await this.#admin.alterConsumerGroupOffsets({
-          groupId: request.group,
-          topics: [{ name: request.topic, partitionOffsets: plan.map((p) => ({ partition: p.partition, offset: BigInt(p.newOffset) })) }],
-        });
-      }
-      return { plan, executed: request.execute };
-    });
+  resetGroupOffsets(request: ResetGroupOffsetsRequest): Promise<ResetGroupOffsetsResponse> {
+    return this.#call(() => this.#groups.resetOffsets(request));
   }
 
-  async committedOffsets(group: string, partitions: TopicPartition[]): Promise<Array<TopicPartition & { offset: number | null }>> {
-    return this.#call(async () => {
-      const committed = await this.#committed(group, partitions);
-      return partitions.map((tp) => ({ topic: tp.topic, partition: tp.partition, offset: committed.get(tpKey(tp)) ?? null }));
-    });
+  committedOffsets(group: string, partitions: TopicPartition[]): Promise<Array<TopicPartition & { offset: number | null }>> {
+    return this.#call(() => this.#groups.committedOffsets(group, partitions));
   }
 
   async status(): Promise<TargetStatus> {
@@ -298,23 +219,8 @@ export class KafkaAdmin implements TargetAdmin {
     return fromKafkaError(err, this.#cluster.bootstrap, messages);
   }
 
-  async #topicNames(): Promise<string[]> {
-    return (await this.#admin.listTopics()).filter((name) => !name.startsWith('__'));
-  }
-
-  async #requireTopic(name: string): Promise<string> {
-    if (!(await this.#topicNames()).includes(name)) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, topicMissing(name));
-    return name;
-  }
-
-  async #partitionCount(topic: string): Promise<number> {
-    await this.#requireTopic(topic);
-    const metadata = await this.#admin.metadata({ topics: [topic] });
-    return metadata.topics.get(topic)?.partitionsCount ?? 0;
-  }
-
   async #partitionsOf(topic: string, asked: number[] | undefined): Promise<number[]> {
-    const count = await this.#partitionCount(topic);
+    const count = await partitionCount(this.#admin, topic);
     if (asked === undefined) return [...Array(count).keys()];
     for (const p of asked) if (p >= count) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `topic "${topic}" has no partition ${p}`);
     return asked;
@@ -353,32 +259,6 @@ export class KafkaAdmin implements TargetAdmin {
     return result;
   }
 
-  /** Log start and end offsets of `tps`. */
-  async #ends(tps: readonly TopicPartition[]): Promise<Map<string, PartitionEnds>> {
-    const [starts, ends] = await Promise.all([this.#offsetsAt(tps, EARLIEST), this.#offsetsAt(tps, LATEST)]);
-    const result = new Map<string, PartitionEnds>();
-    for (const tp of tps) {
-      const key = tpKey(tp);
-      result.set(key, { logStartOffset: starts.get(key)?.offset ?? 0, logEndOffset: ends.get(key)?.offset ?? 0 });
-    }
-    return result;
-  }
-
-  /** ListOffsets of `tps` at one timestamp (or EARLIEST, LATEST, MAX_TIMESTAMP). */
-  async #offsetsAt(tps: readonly TopicPartition[], timestamp: bigint): Promise<Map<string, { offset: number; timestamp: number }>> {
-    const result = new Map<string, { offset: number; timestamp: number }>();
-    if (tps.length === 0) return result;
-    const byTopic = new Map<string, number[]>();
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    const listed = await this.#admin.listOffsets({
-      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) })),
-    });
-    for (const t of listed) {
-      for (const p of t.partitions) result.set(tpKey({ topic: t.name, partition: p.partitionIndex }), { offset: Number(p.offset), timestamp: Number(p.timestamp) });
-    }
-    return result;
-  }
-
   async #firstTimestamps(tps: readonly TopicPartition[], ends: Map<string, PartitionEnds>): Promise<Map<string, number | null>> {
     const result = new Map<string, number | null>();
     await Promise.all(
@@ -391,95 +271,5 @@ export class KafkaAdmin implements TargetAdmin {
     return result;
   }
 
-  async #committed(group: string, tps: readonly TopicPartition[]): Promise<Map<string, number>> {
-    const result = new Map<string, number>();
-    const byTopic = new Map<string, number[]>();
-    for (const tp of tps) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    const groups = await this.#admin.listConsumerGroupOffsets({
-      groups: [{ groupId: group, topics: tps.length === 0 ? null : [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })) }],
-    });
-    for (const g of groups) {
-      for (const t of g.topics) {
-        for (const p of t.partitions) if (p.committedOffset >= 0n) result.set(tpKey({ topic: t.name, partition: p.partitionIndex }), Number(p.committedOffset));
-      }
-    }
-    return result;
-  }
-
-  /** The group as the local broker describes it; null when the cluster knows nothing of it. */
-  async #describe(name: string): Promise<GroupDescription | null> {
-    const group = (await this.#admin.describeGroups({ groups: [name] })).get(name);
-    const committed = await this.#committed(name, []);
-    if (group === undefined || (group.state === 'DEAD' && committed.size === 0)) return null;
-    // In the coordinator's order, as the local broker lists them.
-    const members = [...group.members.values()];
-    const owners = new Map<string, KafkaGroupMember>();
-    const keys = new Map<string, TopicPartition>();
-    const subscribedTopics = new Set<string>();
-    for (const m of members) {
-      for (const topic of m.metadata?.topics ?? []) subscribedTopics.add(topic);
-      for (const tp of assignmentOf(m)) {
-        owners.set(tpKey(tp), m);
-        keys.set(tpKey(tp), tp);
-      }
-    }
-    const known = new Set(await this.#topicNames());
-    const subscribed = [...subscribedTopics].filter((t) => known.has(t));
-    if (subscribed.length > 0) {
-      const metadata = await this.#admin.metadata({ topics: subscribed });
-      for (const topic of subscribed) {
-        for (let p = 0; p < (metadata.topics.get(topic)?.partitionsCount ?? 0); p++) keys.set(tpKey({ topic, partition: p }), { topic, partition: p });
-      }
-    }
-    for (const key of committed.keys()) {
-      const [topic, partition] = key.split('\u0000') as [string, string];
-      keys.set(key, { topic, partition: Number(partition) });
-    }
-    const tps = [...keys.values()].filter((tp) => known.has(tp.topic)).sort(compareTp);
-    const ends = await this.#ends(tps);
-    const partitions: GroupPartitionDescription[] = [...keys.values()].sort(compareTp).map((tp) => {
-      const owner = owners.get(tpKey(tp));
-      // A Kafka member does not say its process id.
-      const member = owner === undefined ? undefined : { memberId: owner.id, clientId: owner.clientId, pid: null };
-      return groupPartitionRow(tp, committed.get(tpKey(tp)) ?? null, ends.get(tpKey(tp)), member);
-    });
-    return {
-      group: name,
-      state: GROUP_STATES[group.state] ?? 'empty',
-      generation: -1,
-      // Kafka writes the host as Java's InetAddress does ("/127.0.0.1"); spool without the slash.
-      members: members.map((m) => ({ memberId: m.id, clientId: m.clientId, pid: null, host: m.clientHost.replace(/^\//, ''), assignment: assignmentOf(m).sort(compareTp) })),
-      partitions,
-    };
-  }
 }
 
-function assignmentOf(member: KafkaGroupMember): TopicPartition[] {
-  const tps: TopicPartition[] = [];
-  for (const a of member.assignments?.values() ?? []) for (const partition of a.partitions) tps.push({ topic: a.topic, partition });
-  return tps;
-}
-
-function topicMissing(name: string): string {
-  return `topic "${name}" does not exist`;
-}
-
-function nonEmpty(group: string, members: number, what: string): BrokerError {
-  return new BrokerError(ErrorCode.NonEmptyGroup, `group "${group}" has ${members} active member(s); stop them before you ${what}`);
-}
-
-function resetOffset(end: PartitionEnds, old: number | null, to: ResetTarget, atTime: number | undefined): number {
-  const clamp = (offset: number) => Math.min(Math.max(offset, end.logStartOffset), end.logEndOffset);
-  switch (to.kind) {
-    case 'earliest':
-      return end.logStartOffset;
-    case 'latest':
-      return end.logEndOffset;
-    case 'offset':
-      return clamp(to.offset);
-    case 'timestamp':
-      return atTime === undefined || atTime < 0 ? end.logEndOffset : atTime;
-    case 'shift':
-      return clamp((old ?? end.logStartOffset) + to.by);
-  }
-}
