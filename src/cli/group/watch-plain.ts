@@ -3,6 +3,7 @@
 // --json), until the signal aborts or the reader of stdout goes away. No escape sequences.
 import type { Writable } from 'node:stream';
 import { writeOut } from '../../term/io.js';
+import { sleepUnlessAborted } from '../../common/interval-sleep.js';
 
 /** Print `render()` now and then every `intervalMs` until `signal` aborts or stdout fails. */
 export async function watchPlain(stdout: Writable, render: () => Promise<string>, separator: string, intervalMs: number, signal: AbortSignal): Promise<void> {
@@ -17,21 +18,9 @@ export async function watchPlain(stdout: Writable, render: () => Promise<string>
       const text = await render();
       if (signal.aborted) break;
       await writeOut(stdout, first ? text : separator + text)?.catch(onError);
-      await sleep(intervalMs, signal);
+      await sleepUnlessAborted(intervalMs, signal);
     }
   } finally {
     stdout.off('error', onError);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -6,6 +6,7 @@ import type { GlobalOptions } from '../global-options.js';
 import { writeOut, type CliIo } from '../../term/io.js';
 import { TopSampler } from './top-sampler.js';
 import { topJson } from '../../term/top-tables.js';
+import { sleepUnlessAborted } from '../../common/interval-sleep.js';
 
 export async function runTop(globals: GlobalOptions, options: { json: boolean; intervalMs: number }, io: CliIo): Promise<void> {
   const { intervalMs } = options;
@@ -18,7 +19,7 @@ export async function runTop(globals: GlobalOptions, options: { json: boolean; i
     const sampler = new TopSampler(link);
     if (options.json || !liveViewEnabled(io)) {
       await sampler.sample();
-      await sleep(intervalMs, abort.signal);
+      await sleepUnlessAborted(intervalMs, abort.signal);
       if (abort.signal.aborted) return;
       await writeOut(io.stdout, JSON.stringify(topJson(await sampler.sample())) + '\n');
       return;
@@ -35,16 +36,4 @@ export async function runTop(globals: GlobalOptions, options: { json: boolean; i
     abort.abort(); // q ends the view while a reconnect may still be waiting
     await link.close();
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
