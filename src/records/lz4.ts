@@ -18,6 +18,7 @@
 // message format v0 only and is never written or required here: v2 batches carry the right one.
 import { CorruptBatchError } from '../common/errors.js';
 import { type BlockCompressor, lz4BlockCompressor } from './block-compressors.js';
+import { type FrameFormat, walkFrames } from './frame-walk.js';
 import { SHORT_COPY, copyMatch } from './snappy.js';
 
 const FRAME_MAGIC = 0x184d2204;
@@ -25,8 +26,7 @@ const FRAME_MAGIC = 0x184d2204;
 const KAFKA_FRAME_HEADER = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82]);
 const KAFKA_BLOCK_SIZE = 64 * 1024;
 const END_MARK = Buffer.alloc(4);
-const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
+const LZ4_FRAMES: FrameFormat = { name: 'lz4', frameName: 'LZ4 frame', magic: FRAME_MAGIC };
 
 const FLG_VERSION_SHIFT = 6;
 const FLG_VERSION = 1;
@@ -71,22 +71,7 @@ export function compressLz4Frame(data: Buffer, compressor: BlockCompressor = lz4
 /** Decompress an LZ4 records section: one or more LZ4 frames. */
 export function decompressLz4Frame(data: Buffer): Buffer {
   const out = new GrowableBuffer(Math.max(data.length * 4, 1024));
-  let pos = 0;
-  do {
-    need(data, pos, 4, 'frame magic');
-    const magic = data.readUInt32LE(pos);
-    pos += 4;
-    if ((magic & SKIPPABLE_MAGIC_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      need(data, pos, 4, 'skippable frame size');
-      const size = data.readUInt32LE(pos);
-      need(data, pos + 4, size, 'skippable frame');
-      pos += 4 + size;
-    } else if (magic === FRAME_MAGIC) {
-      pos = readFrame(data, pos, out);
-    } else {
-      throw corrupt(`expected the LZ4 frame magic 04 22 4d 18 at byte ${pos - 4}`);
-    }
-  } while (pos < data.length);
+  walkFrames(data, LZ4_FRAMES, (pos) => readFrame(data, pos, out));
   return out.result();
 }
 

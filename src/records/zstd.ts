@@ -14,11 +14,11 @@
 //               block* (u24 LE: bit 0 last, bits 1-2 type, bits 3-23 size) | [checksum u32]
 //   skippable = magic 5X 2a 4d 18 | size u32 LE | size bytes
 import { CorruptBatchError } from '../common/errors.js';
+import { type FrameFormat, walkFrames } from './frame-walk.js';
 import { type ZstdResult, zstdCompress, zstdDecompress } from './zstd-wasm.js';
 
 const FRAME_MAGIC = 0xfd2fb528;
-const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
-const SKIPPABLE_MAGIC = 0x184d2a50;
+const ZSTD_FRAMES: FrameFormat = { name: 'zstd', frameName: 'zstd frame', magic: FRAME_MAGIC };
 
 const FHD_SIZE_FLAG_SHIFT = 6;
 const FHD_SINGLE_SEGMENT = 0x20;
@@ -82,25 +82,12 @@ export function decompressZstd(data: Buffer): Buffer {
 /** Walk every frame's header and block headers: the most the frames can decompress to. */
 function outputBound(data: Buffer): number {
   let bound = 0;
-  let pos = 0;
-  do {
-    need(data, pos, 4, 'frame magic');
-    const magic = data.readUInt32LE(pos);
-    pos += 4;
-    if ((magic & SKIPPABLE_MAGIC_MASK) >>> 0 === SKIPPABLE_MAGIC) {
-      need(data, pos, 4, 'skippable frame size');
-      const size = data.readUInt32LE(pos);
-      need(data, pos + 4, size, 'skippable frame');
-      pos += 4 + size;
-    } else if (magic === FRAME_MAGIC) {
-      const frame = checkFrame(data, pos);
-      pos = frame.end;
-      bound += frame.bound;
-      if (bound > MAX_OUTPUT) throw corrupt(`frames decompress to more than the ${MAX_OUTPUT} bytes spool reads`);
-    } else {
-      throw corrupt(`expected the zstd frame magic 28 b5 2f fd at byte ${pos - 4}`);
-    }
-  } while (pos < data.length);
+  walkFrames(data, ZSTD_FRAMES, (pos) => {
+    const frame = checkFrame(data, pos);
+    bound += frame.bound;
+    if (bound > MAX_OUTPUT) throw corrupt(`frames decompress to more than the ${MAX_OUTPUT} bytes spool reads`);
+    return frame.end;
+  });
   return bound;
 }
 
