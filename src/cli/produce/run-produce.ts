@@ -118,6 +118,17 @@ async function produceAll(target: Target, topic: TopicMetadata, settings: Produc
     reading: for await (const chunk of input) {
       splitter.feed(chunk as Buffer);
       const timestamp = Date.now();
+      if (sender.framesRuns) {
+        while (splitter.nextRun()) {
+          const { buf, end } = splitter;
+          for (let pos = splitter.start; pos < end; ) {
+            pos = sender.sendRun(buf, pos, end, timestamp);
+            if (producer.backlogged) await producer.whenWritable();
+            if (producer.failure !== null) break reading;
+          }
+        }
+        continue;
+      }
       while (splitter.next()) {
         sender.send(splitter.buf, splitter.start, splitter.end, timestamp);
         if (producer.backlogged) await producer.whenWritable();
