@@ -3,11 +3,15 @@
 import { encodedRecordSize } from '../records/batch-builder.js';
 import { RECORDS_OFFSET } from '../records/record-batch.js';
 
+/**
+ * Record framing adds at most this many bytes of varints to key, value and headers: only messages
+ * near the limit need the exact size.
+ */
+export const MAX_RECORD_FRAMING_BYTES = 22;
+
 /** Why a record of these sizes (-1: null) cannot be sent, or null when it fits. */
 export function oversizeProblem(keyLength: number, valueLength: number, headersLength: number, maxMessageBytes: number): string | null {
-  // Record framing adds at most 22 bytes of varints to key, value and headers: only messages
-  // near the limit need the exact size.
-  if (RECORDS_OFFSET + 22 + keyLength + valueLength + headersLength <= maxMessageBytes) return null;
+  if (RECORDS_OFFSET + MAX_RECORD_FRAMING_BYTES + keyLength + valueLength + headersLength <= maxMessageBytes) return null;
   const batchBytes = RECORDS_OFFSET + encodedRecordSize(0, 0, keyLength, valueLength, headersLength);
   if (batchBytes <= maxMessageBytes) return null;
   const messageBytes = Math.max(keyLength, 0) + Math.max(valueLength, 0) + headersLength - 1;

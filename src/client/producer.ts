@@ -124,12 +124,7 @@ export class Producer implements RecordProducer {
     valueEnd: number,
     headers: Buffer,
   ): void {
-    let builder = this.#builders[partition];
-    if (builder === undefined) {
-      const options = this.#options;
-      builder = new BatchBuilder(options.batchBytes, options.compression ?? Compression.None, options.producer, options.memory ?? null);
-      this.#builders[partition] = builder;
-    }
+    const builder = this.#builder(partition);
     if (!builder.append(timestamp, key, value, valueStart, valueEnd, headers)) {
       this.#send(partition);
       builder.append(timestamp, key, value, valueStart, valueEnd, headers);
@@ -139,6 +134,44 @@ export class Producer implements RecordProducer {
       this.#armLinger();
     }
     this.#recordsAppended++;
+  }
+
+  /**
+   * Frame the delimited values of buf[pos, end) into the partition's batch (BatchBuilder.appendValues)
+   * up to the first one it leaves to append(), or until the batch is full and sent: then the
+   * caller looks at the window and the partition again. Returns the position after the last value
+   * framed; `pos` itself when the next value must go through append().
+   */
+  appendValues(
+    partition: number,
+    timestamp: number,
+    key: Buffer | null,
+    headers: Buffer,
+    buf: Buffer,
+    pos: number,
+    end: number,
+    delimiter: number,
+    nullEmpty: boolean,
+    maxValueBytes: number,
+  ): number {
+    const builder = this.#builder(partition);
+    const before = builder.recordCount;
+    const next = builder.appendValues(timestamp, key, headers, buf, pos, end, delimiter, nullEmpty, maxValueBytes);
+    const framed = builder.recordCount - before;
+    if (framed > 0 && before === 0) {
+      this.#firstRecord[partition] = this.#recordsAppended;
+      this.#armLinger();
+    }
+    this.#recordsAppended += framed;
+    // Stopped short with records in the batch: it is full (or the next value is left to append(),
+    // which would send it first anyway).
+    if (next < end && builder.recordCount > 0) this.#send(partition);
+    return next;
+  }
+
+  /** Records appended so far, in send order. */
+  get appended(): number {
+    return this.#recordsAppended;
   }
 
   whenWritable(): Promise<void> {
@@ -154,6 +187,16 @@ export class Producer implements RecordProducer {
     this.#sendAll();
     if (this.#pending.length > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     if (this.#failure !== null) throw this.#failure;
+  }
+
+  #builder(partition: number): BatchBuilder {
+    let builder = this.#builders[partition];
+    if (builder === undefined) {
+      const options = this.#options;
+      builder = new BatchBuilder(options.batchBytes, options.compression ?? Compression.None, options.producer, options.memory ?? null);
+      this.#builders[partition] = builder;
+    }
+    return builder;
   }
 
   #armLinger(): void {

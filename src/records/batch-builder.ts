@@ -165,6 +165,72 @@ export class BatchBuilder {
   }
 
   /**
+   * Frame a run of values cut at `delimiter` out of buf[pos, end), all with the same timestamp, key
+   * and headers: one call per run instead of one per record, which halves the cost of a line of
+   * 100 bytes. Returns the position after the last delimiter framed; it stops before a value it
+   * leaves to append(): one with no delimiter before `end`, one longer than `maxValueBytes`, or one
+   * this batch has no room for (then nothing was framed only if the batch is empty and the value
+   * needs a buffer of its own). With `nullEmpty` an empty value is a null one.
+   */
+  appendValues(
+    timestamp: number,
+    key: Buffer | null,
+    headers: Buffer,
+    buf: Buffer,
+    pos: number,
+    end: number,
+    delimiter: number,
+    nullEmpty: boolean,
+    maxValueBytes: number,
+  ): number {
+    if (this.#count === 0) {
+      this.#baseTimestamp = timestamp;
+      this.#maxTimestamp = timestamp;
+    }
+    const timestampDelta = timestamp - this.#baseTimestamp;
+    const keyLength = key === null ? -1 : key.length;
+    // Bytes of every record but its length, offsetDelta, valueLength and value.
+    const fixed = 1 + varlongSize(timestampDelta) + varintSize(keyLength) + (keyLength > 0 ? keyLength : 0) + headers.length;
+    // writeVarlong is too large to be inlined into the loop; a delta in int32 range is a varint.
+    const int32Delta = timestampDelta >= -0x40000000 && timestampDelta < 0x40000000;
+    const memory = this.#memory;
+    const valueAt = memory === null || this.#bufAt < 0 ? -1 : memory.offsetOf(buf);
+    const view = memory?.view;
+    const out = this.#buf;
+    const limit = out.length;
+    let count = this.#count;
+    let at = this.#pos;
+    while (pos < end) {
+      const stop = buf.indexOf(delimiter, pos);
+      if (stop < 0 || stop >= end) break;
+      const length = stop - pos;
+      if (length > maxValueBytes) break;
+      const valueLength = length === 0 && nullEmpty ? -1 : length;
+      const body = fixed + varintSize(count) + varintSize(valueLength) + length;
+      if (at + varintSize(body) + body > limit) break;
+      at = writeVarint(out, at, body);
+      out[at++] = 0;
+      at = int32Delta ? writeVarint(out, at, timestampDelta) : writeVarlong(out, at, timestampDelta);
+      at = writeVarint(out, at, count);
+      at = writeVarint(out, at, keyLength);
+      if (keyLength > SHORT_KEY_BYTES) at += key!.copy(out, at);
+      else for (let i = 0; i < keyLength; i++) out[at++] = key![i]!;
+      at = writeVarint(out, at, valueLength);
+      if (valueAt >= 0) copyWithin.call(view!, this.#bufAt + at, valueAt + pos, valueAt + stop);
+      else buf.copy(out, at, pos, stop);
+      at += length;
+      if (headers.length === 1) out[at++] = headers[0]!;
+      else at += headers.copy(out, at);
+      count++;
+      pos = stop + 1;
+    }
+    if (count > this.#count && timestamp > this.#maxTimestamp) this.#maxTimestamp = timestamp;
+    this.#count = count;
+    this.#pos = at;
+    return pos;
+  }
+
+  /**
    * The finished batch; the builder is empty afterwards. Null when nothing was appended.
    * `baseSequence`: the sequence of its first record, for an idempotent producer (-1 otherwise).
    */

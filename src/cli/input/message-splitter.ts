@@ -50,7 +50,7 @@ export class MessageSplitter {
 
   /** Advance to the next whole message of the fed data; false when the rest waits for more input. */
   next(): boolean {
-    for (;;) {
+    do {
       const data = this.#data;
       const at = this.#delimiterByte >= 0 ? data.indexOf(this.#delimiterByte, this.#pos) : data.indexOf(this.#delimiter, this.#pos);
       if (at >= 0) {
@@ -60,17 +60,44 @@ export class MessageSplitter {
         this.#pos = at + this.#delimiter.length;
         return true;
       }
-      if (this.#rest !== null) {
-        this.#data = this.#rest;
-        this.#dataOwned = false;
-        this.#rest = null;
-        this.#pos = 0;
-        continue;
+    } while (this.#toRest());
+    return false;
+  }
+
+  /**
+   * Advance to the next run of whole messages of the fed data, for a one-byte delimiter only:
+   * buf[start, end) is one or more messages, each followed by the delimiter (so that a caller can
+   * cut them in one loop). False when the rest waits for more input.
+   */
+  nextRun(): boolean {
+    if (this.#delimiterByte < 0) throw new RangeError('runs of messages need a one-byte delimiter');
+    do {
+      const data = this.#data;
+      const last = data.lastIndexOf(this.#delimiterByte);
+      if (last >= this.#pos) {
+        this.buf = data;
+        this.start = this.#pos;
+        this.end = last + 1;
+        this.#pos = last + 1;
+        return true;
       }
-      if (this.#pos < data.length) this.#carry = this.#dataOwned ? data.subarray(this.#pos) : Buffer.from(data.subarray(this.#pos));
-      this.#pos = data.length;
-      return false;
+    } while (this.#toRest());
+    return false;
+  }
+
+  /** The fed data holds no more delimiters: move on to the rest of the chunk, or keep the tail. */
+  #toRest(): boolean {
+    if (this.#rest !== null) {
+      this.#data = this.#rest;
+      this.#dataOwned = false;
+      this.#rest = null;
+      this.#pos = 0;
+      return true;
     }
+    const data = this.#data;
+    if (this.#pos < data.length) this.#carry = this.#dataOwned ? data.subarray(this.#pos) : Buffer.from(data.subarray(this.#pos));
+    this.#pos = data.length;
+    return false;
   }
 
   /** At end of input: the unterminated last message, if there is one (once). */

@@ -20,6 +20,11 @@ export class OffsetPrinter {
     this.#order[this.#tail++] = partition;
   }
 
+  /** `count` messages sent in a row to `partition`. */
+  sentRun(partition: number, count: number): void {
+    for (let i = 0; i < count; i++) this.sent(partition);
+  }
+
   acked(partition: number, baseOffset: number, count: number): void {
     (this.#acked[partition] ??= []).push([baseOffset, count]);
     let out = '';

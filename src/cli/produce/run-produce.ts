@@ -9,7 +9,6 @@ import { ByteArena } from '../../common/byte-arena.js';
 import { SpoolError, errorMessage } from '../../common/errors.js';
 import type { TopicMetadata } from '../../protocol/messages/metadata.js';
 import type { Compression } from '../../records/record-batch.js';
-import { isCompacted, missingKeyProblem, oversizeProblem } from '../../client/message-size.js';
 import type { RecordHeader } from '../../records/record.js';
 import { openTarget } from '../open-target.js';
 import { formatCount, formatDuration } from '../../term/human.js';
@@ -20,7 +19,7 @@ import { MessageSplitter } from '../input/message-splitter.js';
 import { OffsetPrinter } from '../input/offset-printer.js';
 import { progressSpinner, type Progress } from '../spinner.js';
 import { BadLine } from './bad-line.js';
-import { JsonLineProducer } from './json-line.js';
+import { MessageSender } from './message-sender.js';
 
 export interface ProduceSettings {
   topic: string;
@@ -119,6 +118,17 @@ async function produceAll(target: Target, topic: TopicMetadata, settings: Produc
     reading: for await (const chunk of input) {
       splitter.feed(chunk as Buffer);
       const timestamp = Date.now();
+      if (sender.framesRuns) {
+        while (splitter.nextRun()) {
+          const { buf, end } = splitter;
+          for (let pos = splitter.start; pos < end; ) {
+            pos = sender.sendRun(buf, pos, end, timestamp);
+            if (producer.backlogged) await producer.whenWritable();
+            if (producer.failure !== null) break reading;
+          }
+        }
+        continue;
+      }
       while (splitter.next()) {
         sender.send(splitter.buf, splitter.start, splitter.end, timestamp);
         if (producer.backlogged) await producer.whenWritable();
@@ -172,69 +182,4 @@ function produceProgress(io: CliIo, settings: ProduceSettings, producer: RecordP
     }
     return `producing to ${settings.topic}: ${formatCount(count)} messages acknowledged (${formatCount(Math.round(rate))}/s)`;
   });
-}
-
-/** Turns one input message into a producer record: key, value, partition, size check. */
-class MessageSender {
-  readonly #producer: RecordProducer;
-  readonly #topic: TopicMetadata;
-  readonly #settings: ProduceSettings;
-  readonly #printer: OffsetPrinter | null;
-  readonly #json: JsonLineProducer | null;
-  readonly #compacted: boolean;
-  #line = 0;
-
-  constructor(producer: RecordProducer, topic: TopicMetadata, settings: ProduceSettings, printer: OffsetPrinter | null, warn: (message: string) => void) {
-    this.#producer = producer;
-    this.#topic = topic;
-    this.#settings = settings;
-    this.#printer = printer;
-    this.#json = settings.json ? new JsonLineProducer(settings.headers, topic.partitions, warn) : null;
-    this.#compacted = isCompacted(topic.cleanupPolicy);
-  }
-
-  send(buf: Buffer, start: number, end: number, timestamp: number): void {
-    const line = ++this.#line;
-    if (this.#json !== null) {
-      const record = this.#json.parse(buf, start, end, line);
-      this.#append(line, record.partition ?? null, record.timestamp ?? timestamp, record.key, record.value, 0, record.value?.length ?? 0, record.headers);
-      return;
-    }
-    const settings = this.#settings;
-    let key = settings.key;
-    let valueStart = start;
-    if (settings.keySeparator !== null) {
-      const at = buf.indexOf(settings.keySeparator, start);
-      if (at < 0 || at + settings.keySeparator.length > end) {
-        throw new BadLine(line, `no key separator "${settings.keySeparator.toString()}" in the line`);
-      }
-      key = buf.subarray(start, at);
-      valueStart = at + settings.keySeparator.length;
-    }
-    const value = settings.nullEmpty && valueStart === end ? null : buf;
-    this.#append(line, null, timestamp, key, value, valueStart, end, settings.encodedHeaders);
-  }
-
-  #append(
-    line: number,
-    envelopePartition: number | null,
-    timestamp: number,
-    key: Buffer | null,
-    value: Buffer | null,
-    valueStart: number,
-    valueEnd: number,
-    headers: Buffer,
-  ): void {
-    const valueLength = value === null ? -1 : valueEnd - valueStart;
-    this.#checkSize(line, key, valueLength, headers);
-    if (this.#compacted && key === null) throw new BadLine(line, missingKeyProblem(this.#topic.name, this.#topic.cleanupPolicy, 'use -K or -k'));
-    const partition = this.#settings.partition ?? envelopePartition ?? this.#producer.partitionFor(key);
-    this.#producer.append(partition, timestamp, key, value, valueStart, valueEnd, headers);
-    this.#printer?.sent(partition);
-  }
-
-  #checkSize(line: number, key: Buffer | null, valueLength: number, headers: Buffer): void {
-    const problem = oversizeProblem(key === null ? -1 : key.length, valueLength, headers.length, this.#topic.maxMessageBytes);
-    if (problem !== null) throw new BadLine(line, problem);
-  }
 }

@@ -93,6 +93,25 @@ export interface RecordProducer {
   partitionFor(key: Buffer | null): number;
   /** `headers` are encoded as in a record (records/headers.ts); the value is value[valueStart, valueEnd). */
   append(partition: number, timestamp: number, key: Buffer | null, value: Buffer | null, valueStart: number, valueEnd: number, headers: Buffer): void;
+  /**
+   * A producer that frames runs of delimited values in one call (the local broker's; see
+   * Producer.appendValues) offers this; buf[pos, end) is whole values, each followed by the
+   * one-byte `delimiter`. Returns where it stopped; `pos` when the next value needs append().
+   */
+  appendValues?(
+    partition: number,
+    timestamp: number,
+    key: Buffer | null,
+    headers: Buffer,
+    buf: Buffer,
+    pos: number,
+    end: number,
+    delimiter: number,
+    nullEmpty: boolean,
+    maxValueBytes: number,
+  ): number;
+  /** Records appended so far, with appendValues. */
+  readonly appended?: number;
   whenWritable(): Promise<void>;
   flush(): Promise<void>;
 }
