@@ -9,6 +9,7 @@ import { encodeRecordBatch } from '../../../src/records/encode-batch.js';
 import { ATTRIBUTES_OFFSET, CONTROL_MASK, RECORDS_OFFSET, sealBatch, stampBaseOffset } from '../../../src/records/record-batch.js';
 import { RecordCursor } from '../../../src/records/record-cursor.js';
 import type { ProducerRecord } from '../../../src/records/record.js';
+import { fixtureBytes, loadBatchCases, readBatchFixture } from '../../helpers/fixtures.js';
 
 function rec(value: string | null, key: string | null = null, timestamp = 1000, headers: ProducerRecord['headers'] = []): ProducerRecord {
   return { key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers, timestamp };
@@ -110,5 +111,53 @@ describe('cli > packValues', () => {
     assert.equal(records[valueLengthAt], 6); // zigzag(3)
     records[valueLengthAt] = 40; // zigzag(20)
     assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+  });
+
+  test('a batch that runs past the fetched bytes is refused', () => {
+    const records = log([[rec('one'), rec('two')]]);
+    assert.throws(() => packValues(Buffer.from(records.subarray(0, records.length - 1)), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+  });
+
+  test('cut into chunks of whole records: each cut gives the output end and the offset reached', () => {
+    const records = log(MIXED);
+    const limits: PackLimits = { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity };
+    const whole = Buffer.from(records);
+    const all = packValues(whole, limits);
+    for (const bytes of [1, 10, 100, 1000, 100_000]) {
+      const copy = Buffer.from(records);
+      const cuts: Array<{ end: number; nextOffset: number }> = [];
+      const result = packValues(copy, limits, { bytes, onChunk: (end, nextOffset) => cuts.push({ end, nextOffset }) });
+      assert.deepEqual(result, all);
+      assert.ok(copy.subarray(0, result.bytes).equals(whole.subarray(0, all.bytes)));
+      let start = 0;
+      for (const cut of cuts) {
+        assert.ok(cut.end - start >= bytes, `a chunk of ${cut.end - start} bytes is below ${bytes}`);
+        const text = copy.toString('latin1', 0, cut.end);
+        assert.equal(text[text.length - 1], '\n', 'a chunk ends at the end of a record');
+        // Every record of MIXED prints one line, so the lines so far are the offset reached.
+        assert.equal(text.split('\n').length - 1, cut.nextOffset);
+        start = cut.end;
+      }
+      if (bytes === 1) assert.equal(cuts.length, all.records);
+      if (bytes === 100_000) assert.equal(cuts.length, 0);
+    }
+  });
+
+  test('batches written by a real client (librdkafka): the values of every uncompressed case', () => {
+    let checked = 0;
+    for (const c of loadBatchCases()) {
+      if (c.compression !== 'none') continue;
+      const batch = readBatchFixture(c.file);
+      const want = c.batch.attributesDecoded.isControl ? '' : c.records.map((r) => (fixtureBytes(r.value)?.toString('latin1') ?? '') + '\n').join('');
+      const limits: PackLimits = { fetchOffset: c.batch.baseOffset, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity };
+      const copy = Buffer.from(batch);
+      const got = packValues(copy, limits);
+      assert.equal(copy.toString('latin1', 0, got.bytes), want, c.file);
+      assert.equal(got.nextOffset, c.batch.baseOffset + c.batch.lastOffsetDelta + 1, c.file);
+      check(batch, { fetchOffset: c.batch.baseOffset });
+      check(batch, { fetchOffset: c.batch.baseOffset, untilTimestamp: c.batch.maxTimestamp });
+      checked++;
+    }
+    assert.ok(checked >= 10, `${checked} uncompressed cases`);
   });
 });
