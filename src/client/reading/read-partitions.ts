@@ -7,8 +7,14 @@ import type { RecordFetcher, Target } from '../target/target.js';
 import type { RecordSink } from './record-sink.js';
 
 export const FETCH_MAX_WAIT_MS = 500;
-export const FETCH_MAX_BYTES = 4 << 20;
-export const PARTITION_MAX_BYTES = 1 << 20;
+/**
+ * Fetch sizes. Each fetch costs a round trip and wake-ups of both processes: at 4 MiB a partition
+ * instead of 1, the broker's CPU for a consume of 100 MB went from about 0.04 s to 0.03 s, and for
+ * 200 MB from 0.085 s to 0.06 s. Memory stays bounded by two fetches: one in flight, one being
+ * written out.
+ */
+export const FETCH_MAX_BYTES = 8 << 20;
+export const PARTITION_MAX_BYTES = 4 << 20;
 
 export interface FetchLimits {
   maxWaitMs: number;
