@@ -99,10 +99,15 @@ describe('cli > packValues', () => {
     check(log(MIXED, 0, [0, 2]), { fetchOffset: 3 });
   });
 
+  // Both loops: whole batches (no chunks to cut) and the general one (chunks cut).
+  const bothPaths = [null, { bytes: 1 << 20, onChunk: () => {} }];
+
   test('a record whose length runs past its batch is refused', () => {
     const records = log([[rec('one'), rec('two')]]);
     records[RECORDS_OFFSET] = 0x7e; // the first record's length: 63 bytes, far past the batch
-    assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+    for (const chunking of bothPaths) {
+      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }, chunking), CorruptBatchError);
+    }
   });
 
   test('a value longer than its record is refused', () => {
@@ -110,7 +115,20 @@ describe('cli > packValues', () => {
     const valueLengthAt = RECORDS_OFFSET + 1 + 1 + 1 + 1 + 1; // length, attributes, timestamp, offset, key length (null)
     assert.equal(records[valueLengthAt], 6); // zigzag(3)
     records[valueLengthAt] = 40; // zigzag(20)
-    assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+    for (const chunking of bothPaths) {
+      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }, chunking), CorruptBatchError);
+    }
+  });
+
+  test('whole batches and the general loop give the same output and progress', () => {
+    const records = log(MIXED, 0, [1]);
+    const limits: PackLimits = { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity };
+    const whole = Buffer.from(records);
+    const general = Buffer.from(records);
+    const a = packValues(whole, limits);
+    const b = packValues(general, limits, { bytes: Infinity, onChunk: () => assert.fail('no chunk is that large') });
+    assert.deepEqual(a, b);
+    assert.ok(whole.subarray(0, a.bytes).equals(general.subarray(0, b.bytes)));
   });
 
   test('a batch that runs past the fetched bytes is refused', () => {
