@@ -115,31 +115,45 @@ export function packValues(records: Buffer, limits: PackLimits, chunking: PackCh
  */
 function packWholeBatch(data: Buffer, p: number, batchEnd: number, count: number, state: PackState): void {
   let w = state.w;
+  // Lengths of 64 B to 8 KiB take two varint bytes: those are read here, longer ones by
+  // readRawVarint: a fifth less CPU for a fresh process than calling readVarint for both.
   for (let remaining = count; remaining > 0; remaining--) {
-    let b = data[p++]!;
-    let length = (b >>> 1) ^ -(b & 1);
-    if (b >= 0x80) {
-      length = readVarint(data, p - 1);
-      p = varintEnd;
+    let z = data[p++]!;
+    if (z >= 0x80) {
+      const next = data[p++]!;
+      if (next < 0x80) z = (z & 0x7f) | (next << 7);
+      else {
+        z = readRawVarint(data, p - 2);
+        p = varintEnd;
+      }
     }
+    const length = (z >>> 1) ^ -(z & 1);
     const recordEnd = p + length;
     if (length < 0 || recordEnd > batchEnd) corrupt(`record at byte ${p} runs past the end of its batch`);
     p++; // attributes
     while (data[p++]! >= 0x80); // timestamp delta
     while (data[p++]! >= 0x80); // offset delta
-    b = data[p++]!;
-    let keyLength = (b >>> 1) ^ -(b & 1);
-    if (b >= 0x80) {
-      keyLength = readVarint(data, p - 1);
-      p = varintEnd;
+    z = data[p++]!;
+    if (z >= 0x80) {
+      const next = data[p++]!;
+      if (next < 0x80) z = (z & 0x7f) | (next << 7);
+      else {
+        z = readRawVarint(data, p - 2);
+        p = varintEnd;
+      }
     }
+    const keyLength = (z >>> 1) ^ -(z & 1);
     if (keyLength > 0) p += keyLength;
-    b = data[p++]!;
-    let valueLength = (b >>> 1) ^ -(b & 1);
-    if (b >= 0x80) {
-      valueLength = readVarint(data, p - 1);
-      p = varintEnd;
+    z = data[p++]!;
+    if (z >= 0x80) {
+      const next = data[p++]!;
+      if (next < 0x80) z = (z & 0x7f) | (next << 7);
+      else {
+        z = readRawVarint(data, p - 2);
+        p = varintEnd;
+      }
     }
+    const valueLength = (z >>> 1) ^ -(z & 1);
     const valueEnd = valueLength > 0 ? p + valueLength : p;
     if (valueEnd > recordEnd) corrupt(`record at byte ${recordEnd - length} is longer than its length field`);
     if (valueEnd > p) {
@@ -250,6 +264,12 @@ function packBatch(
 
 /** A zigzag varint (int32) starting at `pos`; sets varintEnd. */
 function readVarint(data: Buffer, pos: number): number {
+  const z = readRawVarint(data, pos);
+  return (z >>> 1) ^ -(z & 1);
+}
+
+/** The varint starting at `pos` as it is stored, still zigzag-encoded; sets varintEnd. */
+function readRawVarint(data: Buffer, pos: number): number {
   let byte = data[pos++]!;
   let z = byte & 0x7f;
   let shift = 7;
@@ -260,7 +280,7 @@ function readVarint(data: Buffer, pos: number): number {
     shift += 7;
   }
   varintEnd = pos;
-  return (z >>> 1) ^ -(z & 1);
+  return z;
 }
 
 /** A zigzag varlong within `end` (a timestamp delta); sets varintEnd. As RecordCursor reads it. */
