@@ -163,6 +163,8 @@ function packWholeBatch(data: Buffer, p: number, batchEnd: number, count: number
     data[w++] = NEWLINE;
     p = recordEnd;
   }
+  // A count larger than the records there would have read past them without noticing.
+  if (p !== batchEnd) corrupt(`the batch ending at byte ${batchEnd} does not hold the ${count} records it counts`);
   state.w = w;
   state.packed += count;
 }

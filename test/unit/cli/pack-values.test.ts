@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { packValues, type PackLimits } from '../../../src/cli/consume/pack-values.js';
 import { CorruptBatchError } from '../../../src/common/errors.js';
 import { encodeRecordBatch } from '../../../src/records/encode-batch.js';
-import { ATTRIBUTES_OFFSET, CONTROL_MASK, RECORDS_OFFSET, sealBatch, stampBaseOffset } from '../../../src/records/record-batch.js';
+import { ATTRIBUTES_OFFSET, CONTROL_MASK, RECORD_COUNT_OFFSET, RECORDS_OFFSET, batchSizeAt, sealBatch, stampBaseOffset } from '../../../src/records/record-batch.js';
 import { RecordCursor } from '../../../src/records/record-cursor.js';
 import type { ProducerRecord } from '../../../src/records/record.js';
 import { fixtureBytes, loadBatchCases, readBatchFixture } from '../../helpers/fixtures.js';
@@ -129,6 +129,15 @@ describe('cli > packValues', () => {
     const b = packValues(general, limits, { bytes: Infinity, onChunk: () => assert.fail('no chunk is that large') });
     assert.deepEqual(a, b);
     assert.ok(whole.subarray(0, a.bytes).equals(general.subarray(0, b.bytes)));
+  });
+
+  test('a record count larger than the records in the batch is refused', () => {
+    for (const at of ['last', 'first'] as const) {
+      const records = log([[rec('one'), rec('two')], [rec('three')]]);
+      const batchAt = at === 'first' ? 0 : batchSizeAt(records, 0);
+      records.writeInt32BE(records.readInt32BE(batchAt + RECORD_COUNT_OFFSET) + 1, batchAt + RECORD_COUNT_OFFSET);
+      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError, at);
+    }
   });
 
   test('a batch that runs past the fetched bytes is refused', () => {
