@@ -12,8 +12,8 @@
 // optimised code: the per-record loops are small functions of their own, with nothing in them but
 // byte reads, and errors are raised through a function that is never inlined into them. The usual
 // batch (wholly wanted, nothing to stop at, no chunks to cut) takes packWholeBatch, which does not
-// even decode offsets and timestamps: in a fresh process it packs 600k records for about 50 ms of
-// CPU, against 65 for the general packBatch (and 90 for one function doing it all).
+// even decode offsets and timestamps. Measured in a fresh process packing 600k records of 100 B:
+// about 40 ms of CPU, against 65 through the general packBatch and 90 for one function doing it all.
 import { CorruptBatchError } from '../../common/errors.js';
 import { readInt64 } from '../../records/int64.js';
 import {
