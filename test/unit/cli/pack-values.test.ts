@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { packValues, type PackLimits } from '../../../src/cli/consume/pack-values.js';
 import { CorruptBatchError } from '../../../src/common/errors.js';
 import { encodeRecordBatch } from '../../../src/records/encode-batch.js';
-import { ATTRIBUTES_OFFSET, CONTROL_MASK, RECORDS_OFFSET, sealBatch, stampBaseOffset } from '../../../src/records/record-batch.js';
+import { ATTRIBUTES_OFFSET, CONTROL_MASK, RECORD_COUNT_OFFSET, RECORDS_OFFSET, batchSizeAt, sealBatch, stampBaseOffset } from '../../../src/records/record-batch.js';
 import { RecordCursor } from '../../../src/records/record-cursor.js';
 import type { ProducerRecord } from '../../../src/records/record.js';
+import { fixtureBytes, loadBatchCases, readBatchFixture } from '../../helpers/fixtures.js';
 
 function rec(value: string | null, key: string | null = null, timestamp = 1000, headers: ProducerRecord['headers'] = []): ProducerRecord {
   return { key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers, timestamp };
@@ -98,10 +99,15 @@ describe('cli > packValues', () => {
     check(log(MIXED, 0, [0, 2]), { fetchOffset: 3 });
   });
 
+  // Both loops: whole batches (no chunks to cut) and the general one (chunks cut).
+  const bothPaths = [null, { bytes: 1 << 20, onChunk: () => {} }];
+
   test('a record whose length runs past its batch is refused', () => {
     const records = log([[rec('one'), rec('two')]]);
     records[RECORDS_OFFSET] = 0x7e; // the first record's length: 63 bytes, far past the batch
-    assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+    for (const chunking of bothPaths) {
+      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }, chunking), CorruptBatchError);
+    }
   });
 
   test('a value longer than its record is refused', () => {
@@ -109,6 +115,76 @@ describe('cli > packValues', () => {
     const valueLengthAt = RECORDS_OFFSET + 1 + 1 + 1 + 1 + 1; // length, attributes, timestamp, offset, key length (null)
     assert.equal(records[valueLengthAt], 6); // zigzag(3)
     records[valueLengthAt] = 40; // zigzag(20)
-    assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+    for (const chunking of bothPaths) {
+      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }, chunking), CorruptBatchError);
+    }
+  });
+
+  test('whole batches and the general loop give the same output and progress', () => {
+    const records = log(MIXED, 0, [1]);
+    const limits: PackLimits = { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity };
+    const whole = Buffer.from(records);
+    const general = Buffer.from(records);
+    const a = packValues(whole, limits);
+    const b = packValues(general, limits, { bytes: Infinity, onChunk: () => assert.fail('no chunk is that large') });
+    assert.deepEqual(a, b);
+    assert.ok(whole.subarray(0, a.bytes).equals(general.subarray(0, b.bytes)));
+  });
+
+  test('a record count larger than the records in the batch is refused', () => {
+    for (const at of ['last', 'first'] as const) {
+      const records = log([[rec('one'), rec('two')], [rec('three')]]);
+      const batchAt = at === 'first' ? 0 : batchSizeAt(records, 0);
+      records.writeInt32BE(records.readInt32BE(batchAt + RECORD_COUNT_OFFSET) + 1, batchAt + RECORD_COUNT_OFFSET);
+      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError, at);
+    }
+  });
+
+  test('a batch that runs past the fetched bytes is refused', () => {
+    const records = log([[rec('one'), rec('two')]]);
+    assert.throws(() => packValues(Buffer.from(records.subarray(0, records.length - 1)), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }), CorruptBatchError);
+  });
+
+  test('cut into chunks of whole records: each cut gives the output end and the offset reached', () => {
+    const records = log(MIXED);
+    const limits: PackLimits = { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity };
+    const whole = Buffer.from(records);
+    const all = packValues(whole, limits);
+    for (const bytes of [1, 10, 100, 1000, 100_000]) {
+      const copy = Buffer.from(records);
+      const cuts: Array<{ end: number; nextOffset: number }> = [];
+      const result = packValues(copy, limits, { bytes, onChunk: (end, nextOffset) => cuts.push({ end, nextOffset }) });
+      assert.deepEqual(result, all);
+      assert.ok(copy.subarray(0, result.bytes).equals(whole.subarray(0, all.bytes)));
+      let start = 0;
+      for (const cut of cuts) {
+        assert.ok(cut.end - start >= bytes, `a chunk of ${cut.end - start} bytes is below ${bytes}`);
+        const text = copy.toString('latin1', 0, cut.end);
+        assert.equal(text[text.length - 1], '\n', 'a chunk ends at the end of a record');
+        // Every record of MIXED prints one line, so the lines so far are the offset reached.
+        assert.equal(text.split('\n').length - 1, cut.nextOffset);
+        start = cut.end;
+      }
+      if (bytes === 1) assert.equal(cuts.length, all.records);
+      if (bytes === 100_000) assert.equal(cuts.length, 0);
+    }
+  });
+
+  test('batches written by a real client (librdkafka): the values of every uncompressed case', () => {
+    let checked = 0;
+    for (const c of loadBatchCases()) {
+      if (c.compression !== 'none') continue;
+      const batch = readBatchFixture(c.file);
+      const want = c.batch.attributesDecoded.isControl ? '' : c.records.map((r) => (fixtureBytes(r.value)?.toString('latin1') ?? '') + '\n').join('');
+      const limits: PackLimits = { fetchOffset: c.batch.baseOffset, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity };
+      const copy = Buffer.from(batch);
+      const got = packValues(copy, limits);
+      assert.equal(copy.toString('latin1', 0, got.bytes), want, c.file);
+      assert.equal(got.nextOffset, c.batch.baseOffset + c.batch.lastOffsetDelta + 1, c.file);
+      check(batch, { fetchOffset: c.batch.baseOffset });
+      check(batch, { fetchOffset: c.batch.baseOffset, untilTimestamp: c.batch.maxTimestamp });
+      checked++;
+    }
+    assert.ok(checked >= 10, `${checked} uncompressed cases`);
   });
 });
