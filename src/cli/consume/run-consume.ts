@@ -2,7 +2,7 @@
 // read-partitions.ts) into stdout until every partition reaches its stop (-e, --until), -c is
 // met, stdout closes or Ctrl-C. A lost broker is waited for, and reading goes on from the same
 // positions once it is back.
-import { BULK_FETCH_LIMITS, readPartitions } from '../../client/reading/read-partitions.js';
+import { readPartitions } from '../../client/reading/read-partitions.js';
 import { resolveTopics, startPositions, type PositionOptions } from '../../client/reading/start-positions.js';
 import { isConnectionLost, openTarget } from '../open-target.js';
 import type { GlobalOptions } from '../global-options.js';
@@ -26,7 +26,7 @@ export async function runConsume(globals: GlobalOptions, settings: ConsumeSettin
     const topics = await resolveTopics(target.admin, settings.topics);
     const positions = await startPositions(target.admin, topics, settings.positions);
     const writer = new RecordWriter(io.stdout, settings.writer);
-    await readPartitions(target, positions, writer, abort.signal, { limits: BULK_FETCH_LIMITS, onOffsetReset: offsetResetNotice(io.stderr) });
+    await readPartitions(target, positions, writer, abort.signal, { onOffsetReset: offsetResetNotice(io.stderr) });
     await writer.finish();
   } catch (err) {
     // Ctrl-C while waiting for a lost broker is a clean stop.

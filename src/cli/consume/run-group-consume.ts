@@ -4,7 +4,6 @@
 import { hostname } from 'node:os';
 import { OffsetTracker } from '../../client/reading/offset-tracker.js';
 import { readAsGroup, type GroupSettings } from '../../client/reading/group-reader.js';
-import { BULK_FETCH_LIMITS } from '../../client/reading/read-partitions.js';
 import { openTarget } from '../open-target.js';
 import type { GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
@@ -29,8 +28,6 @@ export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeS
       positions: settings.positions,
       group,
       clientId: `spool-${hostname()}-${process.pid}`,
-      maxBytes: BULK_FETCH_LIMITS.maxBytes,
-      partitionMaxBytes: BULK_FETCH_LIMITS.partitionMaxBytes,
       onOffsetReset: offsetResetNotice(io.stderr),
       onRejoin: (message: string) => io.stderr.write(`spool: ${message}\n`),
     };
