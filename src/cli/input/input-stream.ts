@@ -1,5 +1,5 @@
-// The bytes `produce` reads: a file (--file, or stdin redirected from a file) in 1 MiB reads, or
-// stdin as it comes (a pipe or a terminal). Chunks land in two buffers used in turn, slots of the
+// The bytes `produce` reads: a file (--file, or stdin redirected from a file) in 1 MiB reads, a
+// pipe or socket as it comes (pipe-chunks.ts), or a terminal's stdin stream. Chunks land in two buffers used in turn, slots of the
 // producer's arena when it has them to spare (records are then framed out of them without a view
 // object per copy; see common/byte-arena.ts): a file's next read runs while the current chunk is
 // cut into messages, and a chunk's memory is read into again two chunks later, so the consumer
@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
 import type { ByteArena } from '../../common/byte-arena.js';
 import type { CliIo } from '../../term/io.js';
+import { pipeChunks } from './pipe-chunks.js';
 
 const FILE_CHUNK_BYTES = 1 << 20;
 
@@ -19,7 +20,9 @@ export type InputChunks = AsyncGenerator<Buffer, void, undefined>;
 export function openInput(io: CliIo, file: string | undefined, memory: ByteArena | null = null): InputChunks {
   if (file !== undefined) return fileChunks(openFile(file), true, memory);
   const fd = io.stdinFd;
-  if (fd !== null && isRegularFile(fd)) return fileChunks(Promise.resolve(fd), false, memory);
+  const kind = fd === null ? 'other' : descriptorKind(fd);
+  if (kind === 'file') return fileChunks(Promise.resolve(fd!), false, memory);
+  if (kind === 'pipe') return pipedChunks(fd!, memory);
   return streamChunks(io.stdin, memory);
 }
 
@@ -28,11 +31,13 @@ export function stdinIsTerminal(io: CliIo): boolean {
   return io.stdinFd === null ? io.stdin.isTTY === true : isatty(io.stdinFd);
 }
 
-function isRegularFile(fd: number): boolean {
+function descriptorKind(fd: number): 'file' | 'pipe' | 'other' {
   try {
-    return fstatSync(fd).isFile();
+    const stat = fstatSync(fd);
+    if (stat.isFile()) return 'file';
+    return stat.isFIFO() || stat.isSocket() ? 'pipe' : 'other';
   } catch {
-    return false;
+    return 'other';
   }
 }
 
@@ -64,6 +69,15 @@ async function* fileChunks(opening: Promise<number>, owned: boolean, memory: Byt
     await pending.catch(() => 0);
     giveBack();
     if (owned) close(fd, () => {});
+  }
+}
+
+async function* pipedChunks(fd: number, memory: ByteArena | null): InputChunks {
+  const { buffers, giveBack } = twoBuffers(memory, memory?.slotBytes ?? FILE_CHUNK_BYTES);
+  try {
+    yield* pipeChunks(fd, buffers);
+  } finally {
+    giveBack();
   }
 }
 
