@@ -32,7 +32,8 @@ function packageName(specifier) {
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { spool: 'dist/src/cli/main.js' },
+  // The background broker's process starts from an entry of its own: it never loads the commands.
+  entryPoints: { spool: 'dist/src/cli/main.js', 'broker-daemon': 'dist/src/cli/broker-daemon.js' },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,11 +1,10 @@
 // Entry of the `spool` command: builds the program, runs it, and is the one place that turns an
-// error into a `spool: ` line on stderr and an exit code (SPEC §3 Exit codes). A stack trace is
-// printed only with SPOOL_DEBUG=1.
+// error into a `spool: ` line on stderr and an exit code (SPEC §3 Exit codes; cli/report-error.ts).
 import { CommanderError } from 'commander';
 import { ExitCode } from '../common/exit-codes.js';
-import { SpoolError, errorMessage } from '../common/errors.js';
 import { processIo, type CliIo } from '../term/io.js';
 import { createProgram } from './program.js';
+import { reportSpoolError } from './report-error.js';
 
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
 
@@ -29,17 +28,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<voi
 }
 
 export function reportError(err: unknown, io: CliIo): number {
-  const debug = io.env.SPOOL_DEBUG === '1';
   if (err instanceof CommanderError) {
     // commander has printed its message through configureOutput (as a `spool: ` line).
     return HELP_CODES.has(err.code) ? ExitCode.Ok : ExitCode.Usage;
   }
-  if (err instanceof SpoolError) {
-    io.stderr.write(`spool: ${err.message}\n`);
-    if (debug && err.stack) io.stderr.write(`${err.stack}\n`);
-    return err.exitCode;
-  }
-  io.stderr.write(`spool: unexpected error: ${errorMessage(err)} (run with SPOOL_DEBUG=1 for details)\n`);
-  if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
-  return ExitCode.Runtime;
+  return reportSpoolError(err, io);
 }

@@ -1,8 +1,9 @@
 // Starting the broker in the background (`spool broker start`, and autostart from any client
-// command): spawn `spool broker start --foreground` detached, its output appended to broker.log,
-// and wait for it to say over an IPC channel that its socket accepts connections. A broker that
-// already holds the data directory is the answer instead, whatever socket was asked for; a
-// daemon that exits first is reported at once with the last line it logged.
+// command): spawn the broker's own process detached (bin/spool-broker.js: what `spool broker start
+// --foreground` runs, without loading the commands), its output appended to broker.log, and wait
+// for it to say over an IPC channel that its socket accepts connections. A broker that already
+// holds the data directory is the answer instead, whatever socket was asked for; a daemon that
+// exits first is reported at once with the last line it logged.
 import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ensureDir } from '../common/ensure-dir.js';
@@ -24,7 +25,7 @@ export type LaunchResult = { started: true; pid: number; kafka: string | null; m
 const START_TIMEOUT_MS = 30_000;
 /** The reason a daemon gives is its last log line; a longer tail than that is never needed. */
 const LOG_TAIL_BYTES = 4096;
-const LAUNCHER = fileURLToPath(new URL('../../../bin/spool.js', import.meta.url));
+const LAUNCHER = fileURLToPath(new URL('../../../bin/spool-broker.js', import.meta.url));
 
 export async function launchBroker(locations: Locations, brokerArgs: readonly string[] = []): Promise<LaunchResult> {
   try {
@@ -38,7 +39,7 @@ export async function launchBroker(locations: Locations, brokerArgs: readonly st
   const logFd = openSync(logPath, 'a', 0o600);
   // Where this daemon's own lines start: an earlier broker's last words are not its reason.
   const logStart = fstatSync(logFd).size;
-  const args = [LAUNCHER, 'broker', 'start', '--foreground', '--data-dir', locations.dataDir, '--socket', locations.socketPath, ...brokerArgs];
+  const args = [LAUNCHER, '--data-dir', locations.dataDir, '--socket', locations.socketPath, ...brokerArgs];
   // No V8 flags on the command line: even one makes Node compile its own modules without their code
   // cache, a slower start (the memory pacer sets --expose-gc at run time instead).
   const child = spawn(process.execPath, args, {

@@ -2,11 +2,13 @@
 // writes, as the process exits, the CommonJS modules it required (native addons load that way)
 // and Node's own modules it loaded. `--version` and `--help` load no addon, no socket client and
 // no compression; a produce of one short record does not load the CRC-32C addon (the checksum of
-// a small batch is summed in JavaScript); no client loads SQLite. And bin/spool.js
+// a small batch is summed in JavaScript); no client loads SQLite. Every command's --help works
+// with its action not loaded; the background broker's process loads no command. And bin/spool.js
 // runs the bundle only while it is not older than the compiled modules.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -119,6 +121,45 @@ describe('e2e > start-up loads only what a command uses', () => {
     // Nothing listens on port 1: exit 3, after loading the library.
     const remote = await modulesLoadedBy('remote-esm', esm, ['--broker', 'kafka://127.0.0.1:1', '-X', 'socket.connection.setup.timeout.ms=500', 'topic', 'list'], '', 3);
     assert.ok(remote.some((m) => /\/node_modules\/@platformatic\//.test(m)), 'the Kafka client library was loaded for kafka://');
+  });
+
+  test('every command prints its --help (their actions load only when they run)', () => {
+    const commands = [
+      [], ['produce'], ['consume'], ['tail'], ['top'], ['completion'], ['verify'], ['dump'],
+      ['topic'], ['topic', 'create'], ['topic', 'list'], ['topic', 'describe'], ['topic', 'alter'], ['topic', 'delete'], ['topic', 'trim'], ['topic', 'offsets'],
+      ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset'], ['group', 'delete'],
+      ['broker'], ['broker', 'start'], ['broker', 'stop'], ['broker', 'status'], ['broker', 'user'], ['broker', 'user', 'add'], ['broker', 'user', 'remove'], ['broker', 'user', 'list'],
+    ];
+    for (const path of commands) {
+      const run = spawnSync(process.execPath, [SPOOL_BIN, ...path, '--help'], { encoding: 'utf8', env: spoolEnv({}), timeout: 60_000 });
+      assert.equal(run.status, 0, `spool ${path.join(' ')} --help: ${run.stderr}`);
+      assert.ok(run.stdout.startsWith(`Usage: ${['spool', ...path].join(' ')} `), `spool ${path.join(' ')} --help: ${run.stdout.slice(0, 80)}`);
+      assert.equal(run.stderr, '');
+    }
+  });
+
+  test("the background broker's process (bin/spool-broker.js) loads no command and no commander", async () => {
+    const log = join(sandbox.dir, 'daemon.modules');
+    await writeFile(log, '');
+    const dataDir = join(sandbox.dir, 'daemon-data');
+    mkdirSync(dataDir);
+    const daemon = spawn(process.execPath, ['--import', join(sandbox.dir, 'register.mjs'), join(PROJECT_ROOT, 'bin', 'spool-broker.js'), '--data-dir', dataDir, '--socket', join(dataDir, 's.sock')], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: spoolEnv({ SPOOL_TEST_MODULE_LOG: log }),
+    });
+    let stderr = '';
+    daemon.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise((resolve) => daemon.once('exit', resolve));
+    const message = await Promise.race([new Promise((resolve) => daemon.once('message', resolve)), exited.then(() => null)]);
+    assert.deepEqual(message === null ? null : (message as { kind: string }).kind, 'ready', `the broker did not start: ${stderr}`);
+    daemon.kill('SIGTERM');
+    await exited;
+    const loaded = (await readFile(log, 'utf8')).split('\n').filter((url) => url.startsWith('file:'));
+    assert.ok(loaded.some((url) => /\/cli\/broker-daemon\.js$/.test(url)), 'the daemon entry was loaded');
+    assert.deepEqual(loaded.filter((url) => /\/node_modules\/commander\/|\/cli\/(main|program|spool)\.js$|\/cli\/commands\/(?!broker-foreground|broker-settings)/.test(url)), []);
+    // In the bundle commander is inlined into a chunk: no loaded chunk holds it.
+    const withCommander = loaded.filter((url) => url.includes('/dist/bundle/') && readFileSync(fileURLToPath(url), 'utf8').includes('commander.unknownCommand'));
+    assert.deepEqual(withCommander, []);
   });
 
   test('bin/spool.js runs the bundle when it is at least as new as the compiled modules, else them', async () => {

@@ -1,30 +1,16 @@
 // spool broker user add|remove|list: the users of the Kafka listener's SASL (--kafka-sasl). They
 // live in the data directory's index.db, so these work whether the broker runs or not, and a
 // running broker sees a change at the next login. Only SCRAM keys are stored (salted, 4096
-// iterations); SASL/PLAIN logins are checked against them.
+// iterations); SASL/PLAIN logins are checked against them. Their flags and help; what each runs is
+// in broker-user-actions.ts, imported when it runs.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { join } from 'node:path';
-import { ensureDir } from '../../common/ensure-dir.js';
-import { SpoolError, UsageError, errorMessage } from '../../common/errors.js';
-import type { SqliteDatabase } from '../../storage/database.js';
-import { INDEX_DB_FILE } from '../../storage/file-names.js';
-import type { KafkaUserStore } from '../../storage/kafka-users.js';
 import type { ScramMechanism } from '../../kafka/sasl/scram-credential.js';
-import { globalOptions, type GlobalOptions } from '../global-options.js';
-import { writeOut, type CliIo } from '../../term/io.js';
-import { readPassword } from '../read-password.js';
+import type { CliIo } from '../../term/io.js';
 import { subcommand } from '../program.js';
 
-const USER_NAME = /^[A-Za-z0-9._@+-]{1,255}$/;
 /** Kafka's SCRAM mechanisms (the same list as kafka/sasl/scram-credential.ts, which loads crypto). */
-const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
-
-interface UserEntry {
-  name: string;
-  mechanisms: string[];
-  createdMs: number;
-}
+export const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA-512'];
 
 export function registerBrokerUser(broker: Command, io: CliIo): void {
   const user = subcommand(broker, 'user', 'manage the users Kafka clients log in as (with --kafka-sasl)').addHelpText(
@@ -42,70 +28,15 @@ Examples:
     .option('--password-stdin', 'read the password from stdin (else it is asked for on the terminal)')
     .addOption(new Option('--mechanism <mechanism>', 'the SCRAM hash(es) to store keys for').choices([...SCRAM_MECHANISMS, 'all']).default('all'))
     .addHelpText('after', "\nExamples:\n  printf '%s' \"$PASSWORD\" | spool broker user add alice --password-stdin\n  spool broker user add bob --mechanism SCRAM-SHA-512     # asks for the password on the terminal\n")
-    .action(async (name: string, flags: { passwordStdin?: boolean; mechanism: ScramMechanism | 'all' }, command: Command) => {
-      checkName(name);
-      const globals = globalOptions(command, io);
-      const password = await readPassword(io, flags.passwordStdin === true, `password for ${name}: `);
-      const mechanisms = flags.mechanism === 'all' ? [...SCRAM_MECHANISMS] : [flags.mechanism];
-      const { scramKeys } = await import('../../kafka/sasl/scram-credential.js');
-      const rows = await Promise.all(mechanisms.map(async (mechanism) => ({ mechanism, keys: await scramKeys(mechanism, password) })));
-      await withUsers(globals, (users) => {
-        const createdMs = Date.now();
-        for (const { mechanism, keys } of rows) users.save({ name, mechanism, ...keys, createdMs });
-      });
-      io.stdout.write(`user ${name} saved (${mechanisms.join(', ')}; PLAIN logins are checked against these keys)\n`);
-    });
+    .action(async (name: string, flags: { passwordStdin?: boolean; mechanism: ScramMechanism | 'all' }, command: Command) => (await import('./broker-user-actions.js')).userAdd(name, flags, command, io));
 
   subcommand(user, 'remove', 'remove a user (open connections stay; new logins are refused)')
     .argument('<name>', 'user name')
     .addHelpText('after', '\nExample:\n  spool broker user remove alice\n')
-    .action(async (name: string, _flags: unknown, command: Command) => {
-      const removed = await withUsers(globalOptions(command, io), (users) => users.remove(name));
-      if (removed === 0) throw new SpoolError(`user ${name} does not exist`);
-      io.stdout.write(`user ${name} removed\n`);
-    });
+    .action(async (name: string, _flags: unknown, command: Command) => (await import('./broker-user-actions.js')).userRemove(name, command, io));
 
   subcommand(user, 'list', 'list the users and their SCRAM mechanisms')
     .option('--json', 'print JSON')
     .addHelpText('after', "\nExamples:\n  spool broker user list\n  spool broker user list --json | jq -r '.[].name'\n")
-    .action(async (flags: { json?: boolean }, command: Command) => {
-      const entries = await withUsers(globalOptions(command, io), (users) => {
-        const byName = new Map<string, UserEntry>();
-        for (const row of users.all()) {
-          const entry = byName.get(row.name) ?? { name: row.name, mechanisms: [], createdMs: row.createdMs };
-          entry.mechanisms.push(row.mechanism);
-          entry.createdMs = Math.min(entry.createdMs, row.createdMs);
-          byName.set(row.name, entry);
-        }
-        return [...byName.values()];
-      });
-      if (flags.json === true) {
-        await writeOut(io.stdout, JSON.stringify(entries) + '\n');
-        return;
-      }
-      const width = Math.max(4, ...entries.map((e) => e.name.length));
-      const lines = [`${'USER'.padEnd(width)}  MECHANISMS`, ...entries.map((e) => `${e.name.padEnd(width)}  ${e.mechanisms.join(',')}`)];
-      await writeOut(io.stdout, (entries.length === 0 ? 'no users (add one with: spool broker user add NAME)' : lines.join('\n')) + '\n');
-    });
-}
-
-function checkName(name: string): void {
-  if (!USER_NAME.test(name)) throw new UsageError(`invalid user name "${name}": use 1 to 255 letters, digits, and . _ @ + -`);
-}
-
-/** Open index.db (SQLite and the user table load only here), use it, close it. */
-async function withUsers<T>(globals: GlobalOptions, use: (users: KafkaUserStore) => T): Promise<T> {
-  const [{ openDatabase }, { KafkaUserStore }] = await Promise.all([import('../../storage/database.js'), import('../../storage/kafka-users.js')]);
-  let db: SqliteDatabase;
-  try {
-    ensureDir(globals.dataDir);
-    db = openDatabase(join(globals.dataDir, INDEX_DB_FILE));
-  } catch (err) {
-    throw new SpoolError(`cannot open the data directory ${globals.dataDir}: ${errorMessage(err)}`, { cause: err });
-  }
-  try {
-    return use(new KafkaUserStore(db));
-  } finally {
-    db.close();
-  }
+    .action(async (flags: { json?: boolean }, command: Command) => (await import('./broker-user-actions.js')).userList(flags, command, io));
 }

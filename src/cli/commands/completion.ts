@@ -3,8 +3,7 @@
 // tree (commands, flags, choices) and from a running broker (topic and group names; nothing when
 // none runs, and never an error: completion stays quiet).
 import { Argument, type Command } from 'commander';
-import { analyseWords, matching, type Suggestion } from '../completion/complete-words.js';
-import { FILES_DIRECTIVE, SHELLS, completionScript, type Shell } from '../completion/completion-scripts.js';
+import { SHELLS, completionScript, type Shell } from '../completion/completion-scripts.js';
 import { writeOut, type CliIo } from '../../term/io.js';
 import { subcommand } from '../program.js';
 
@@ -33,38 +32,8 @@ Topic and group names come from the running broker; with none running they are n
     .allowUnknownOption()
     .exitOverride()
     .action(async (words: string[]) => {
+      // Loaded on TAB only: `spool --help` and the other commands skip the word analysis.
+      const { suggestions } = await import('../completion/suggestions.js');
       await writeOut(io.stdout, await suggestions(program, words, io));
     });
-}
-
-async function suggestions(program: Command, words: readonly string[], io: CliIo): Promise<string> {
-  try {
-    const analysis = analyseWords(program, words.length === 0 ? [''] : words);
-    const { completion, current } = analysis;
-    let found: Suggestion[];
-    switch (completion.kind) {
-      case 'words':
-        found = matching(completion.suggestions, current);
-        break;
-      case 'topics':
-      case 'groups': {
-        const flags = { ...(analysis.dataDir === undefined ? {} : { dataDir: analysis.dataDir }), ...(analysis.socket === undefined ? {} : { socket: analysis.socket }) };
-        const { brokerNames } = await import('../completion/broker-names.js');
-        const names = await brokerNames(completion.kind, flags, io.env);
-        found = matching(names.map((word) => ({ word, description: '' })), current);
-        break;
-      }
-      case 'files':
-        return `${FILES_DIRECTIVE}\n`;
-      case 'none':
-        found = [];
-    }
-    return found.map((s) => (s.description === '' ? s.word : `${s.word}\t${oneLine(s.description)}`)).join('\n') + (found.length > 0 ? '\n' : '');
-  } catch {
-    return '';
-  }
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

@@ -1,20 +1,9 @@
-// spool topic create|list|describe|alter|delete|offsets (SPEC §3 topic).
+// spool topic create|list|describe|alter|delete|trim|offsets (SPEC §3 topic): their flags and help.
+// What each runs is in topic-actions.ts, imported when it runs.
 import type { Command } from 'commander';
-import { ErrorCode } from '../../common/error-codes.js';
-import { BrokerError, UsageError } from '../../common/errors.js';
-import type { TopicDescription } from '../../protocol/messages/describe-topics.js';
-import { topicDescriptionJson, topicSummary } from '../../client/admin-json.js';
-import { say, withAdmin } from '../admin-session.js';
-import { formatBytes, formatCount, formatTimestamp } from '../../term/human.js';
-import { renderTable } from '../../term/table.js';
-import { retentionHeldBy } from '../format/retention-held-by.js';
 import type { CliIo } from '../../term/io.js';
-import { collect, parseConfigs } from '../options/collect.js';
-import { parseNonNegativeInt, parsePositiveInt } from '../options/numbers.js';
-import { parseOffsetSpec, parseUntilSpec } from '../../common/offset-spec.js';
-import { checkTopicName } from '../options/topic-name.js';
+import { collect } from '../options/collect.js';
 import { subcommand } from '../program.js';
-
 
 export function registerTopic(program: Command, io: CliIo): void {
   const topic = subcommand(program, 'topic', 'create, list, describe, alter, trim and delete topics').addHelpText(
@@ -28,160 +17,42 @@ export function registerTopic(program: Command, io: CliIo): void {
     .option('--config <key=value>', 'topic config (repeatable), e.g. retention.ms=3600000', collect)
     .option('--if-not-exists', 'succeed quietly when the topic exists')
     .addHelpText('after', '\nExamples:\n  spool topic create logs -p 3\n  spool topic create state --config cleanup.policy=compact\n')
-    .action(async (name: string, flags: { partitions: string; config?: string[]; ifNotExists?: boolean }, command: Command) => {
-      checkTopicName(name);
-      const partitions = parsePositiveInt(flags.partitions, '--partitions');
-      const configs = parseConfigs(flags.config);
-      await withAdmin(command, io, async (admin, globals) => {
-        const created = await admin.createTopic({ name, partitions, configs, ifNotExists: flags.ifNotExists === true });
-        say(io, globals, created ? `created topic ${name} (${partitions} partition${partitions === 1 ? '' : 's'})` : `topic ${name} already exists`);
-      });
-    });
+    .action(async (name: string, flags: { partitions: string; config?: string[]; ifNotExists?: boolean }, command: Command) => (await import('./topic-actions.js')).topicCreate(name, flags, command, io));
 
   subcommand(topic, 'list', 'list topics with partitions, messages and bytes')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  spool topic list\n  spool topic list --json | jq -r ".[].name"\n')
-    .action(async (flags: { json?: boolean }, command: Command) => {
-      await withAdmin(command, io, async (admin) => {
-        const topics = (await admin.describeTopics()).map(topicSummary);
-        if (flags.json) {
-          io.stdout.write(JSON.stringify(topics) + '\n');
-          return;
-        }
-        io.stdout.write(
-          renderTable(
-            [{ header: 'TOPIC' }, { header: 'PARTITIONS', align: 'right' }, { header: 'MESSAGES', align: 'right' }, { header: 'BYTES', align: 'right' }],
-            topics.map((t) => [t.name, String(t.partitions), formatCount(t.messages), formatBytes(t.bytes)]),
-          ),
-        );
-      });
-    });
+    .action(async (flags: { json?: boolean }, command: Command) => (await import('./topic-actions.js')).topicList(flags, command, io));
 
   subcommand(topic, 'describe', 'show configs and per-partition offsets, segments, bytes, timestamps and what holds retention')
     .argument('<name>', 'topic name')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  spool topic describe logs\n')
-    .action(async (name: string, flags: { json?: boolean }, command: Command) => {
-      checkTopicName(name);
-      await withAdmin(command, io, async (admin) => {
-        const [description] = await admin.describeTopics([name]);
-        if (description === undefined) throw new BrokerError(ErrorCode.UnknownTopicOrPartition, `topic "${name}" does not exist`);
-        io.stdout.write(flags.json ? JSON.stringify(topicDescriptionJson(description)) + '\n' : renderDescription(description));
-      });
-    });
+    .action(async (name: string, flags: { json?: boolean }, command: Command) => (await import('./topic-actions.js')).topicDescribe(name, flags, command, io));
 
   subcommand(topic, 'alter', 'change configs (KEY= removes an override) or grow the partition count')
     .argument('<name>', 'topic name')
     .option('--config <key=value>', 'topic config (repeatable); an empty value restores the default', collect)
     .option('-p, --partitions <n>', 'new partition count (can only grow)')
     .addHelpText('after', '\nExamples:\n  spool topic alter logs --config retention.ms=86400000\n  spool topic alter logs -p 6\n')
-    .action(async (name: string, flags: { config?: string[]; partitions?: string }, command: Command) => {
-      checkTopicName(name);
-      const configs = parseConfigs(flags.config, true);
-      const partitions = flags.partitions === undefined ? undefined : parsePositiveInt(flags.partitions, '--partitions');
-      if (Object.keys(configs).length === 0 && partitions === undefined) throw new UsageError('nothing to alter: give --config KEY=VALUE or -p N');
-      await withAdmin(command, io, async (admin, globals) => {
-        await admin.alterTopic({ name, configs, ...(partitions === undefined ? {} : { partitions }) });
-        say(io, globals, `altered topic ${name}`);
-      });
-    });
+    .action(async (name: string, flags: { config?: string[]; partitions?: string }, command: Command) => (await import('./topic-actions.js')).topicAlter(name, flags, command, io));
 
   subcommand(topic, 'delete', 'delete a topic, its data and its committed offsets')
     .argument('<name>', 'topic name')
     .addHelpText('after', '\nExample:\n  spool topic delete scratch\n')
-    .action(async (name: string, _flags: unknown, command: Command) => {
-      checkTopicName(name);
-      await withAdmin(command, io, async (admin, globals) => {
-        await admin.deleteTopic(name);
-        say(io, globals, `deleted topic ${name}`);
-      });
-    });
+    .action(async (name: string, _flags: unknown, command: Command) => (await import('./topic-actions.js')).topicDelete(name, command, io));
 
   subcommand(topic, 'trim', 'delete records before an offset or a time (raises the log start offset)')
     .argument('<name>', 'topic name')
     .requiredOption('--before <N|@time>', 'offset N, or @TIME: @ISO-8601, @epoch-ms or @duration-ago (@7d)')
     .option('-p, --partition <n>', 'only partition N (repeatable; default: every partition)', collect)
     .addHelpText('after', '\nExamples:\n  spool topic trim logs --before 100000\n  spool topic trim logs --before @7d\n  spool topic trim logs --before @2026-11-01T00:00:00Z -p 0\n')
-    .action(async (name: string, flags: { before: string; partition?: string[] }, command: Command) => {
-      checkTopicName(name);
-      const spec = parseUntilSpec(flags.before, Date.now(), '--before');
-      const partitions = flags.partition?.map((p) => parseNonNegativeInt(p, '--partition'));
-      await withAdmin(command, io, async (admin, globals) => {
-        const results = await admin.deleteRecords({
-          topic: name,
-          ...(partitions === undefined ? {} : { partitions }),
-          ...(spec.kind === 'absolute' ? { offset: spec.offset } : spec.kind === 'timestamp' ? { timestamp: spec.timestampMs } : {}),
-        });
-        if (globals.quiet) return;
-        io.stdout.write(
-          renderTable(
-            [{ header: 'PARTITION', align: 'right' }, { header: 'OLD START', align: 'right' }, { header: 'NEW START', align: 'right' }, { header: 'SEGMENTS DELETED', align: 'right' }],
-            results.map((r) => [String(r.partition), String(r.before), String(r.logStartOffset), String(r.deletedSegments)]),
-          ),
-        );
-      });
-    });
+    .action(async (name: string, flags: { before: string; partition?: string[] }, command: Command) => (await import('./topic-actions.js')).topicTrim(name, flags, command, io));
 
   subcommand(topic, 'offsets', 'log start and end offsets per partition, or the first offset at or after a time')
     .argument('<name>', 'topic name')
     .option('--at <@time>', 'first offset at or after TIME: @ISO-8601, @epoch-ms or @duration-ago (@10m)')
     .option('--json', 'print JSON')
     .addHelpText('after', "\nExamples:\n  spool topic offsets logs\n  spool topic offsets logs --at @2026-11-24T10:00:00Z\n  spool topic offsets logs --at @1h\n")
-    .action(async (name: string, flags: { at?: string; json?: boolean }, command: Command) => {
-      checkTopicName(name);
-      let timestamp: number | undefined;
-      if (flags.at !== undefined) {
-        const spec = parseOffsetSpec(flags.at.startsWith('@') ? flags.at : `@${flags.at}`, Date.now(), '--at');
-        if (spec.kind !== 'timestamp') throw new UsageError(`invalid --at value "${flags.at}": use @TIME`);
-        timestamp = spec.timestampMs;
-      }
-      await withAdmin(command, io, async (admin) => {
-        const offsets = await admin.listOffsets({ topic: name, ...(timestamp === undefined ? {} : { timestamp }) });
-        if (flags.json) {
-          io.stdout.write(JSON.stringify(offsets) + '\n');
-          return;
-        }
-        const columns = [{ header: 'PARTITION', align: 'right' as const }, { header: 'START', align: 'right' as const }, { header: 'END', align: 'right' as const }];
-        if (timestamp !== undefined) columns.push({ header: 'OFFSET', align: 'right' });
-        io.stdout.write(
-          renderTable(
-            columns,
-            offsets.map((o) => [String(o.partition), String(o.logStartOffset), String(o.logEndOffset), ...(o.offset === undefined ? [] : [String(o.offset)])]),
-          ),
-        );
-      });
-    });
-}
-
-function renderDescription(t: TopicDescription): string {
-  const defaults = new Set(t.defaults);
-  const configRows = Object.entries(t.configs).map(([key, value]) => [key, value, defaults.has(key) ? 'default' : 'set']);
-  const partitionRows = t.partitions.map((p) => [
-    String(p.partition),
-    String(p.logStartOffset),
-    String(p.logEndOffset),
-    String(p.segments),
-    formatBytes(p.bytes),
-    formatTimestamp(p.firstTimestamp),
-    formatTimestamp(p.lastTimestamp),
-    retentionHeldBy(p.retention),
-  ]);
-  return (
-    `topic ${t.name}: ${t.partitions.length} partition${t.partitions.length === 1 ? '' : 's'}\n\n` +
-    renderTable([{ header: 'CONFIG' }, { header: 'VALUE' }, { header: 'SOURCE' }], configRows) +
-    '\n' +
-    renderTable(
-      [
-        { header: 'PARTITION', align: 'right' },
-        { header: 'START', align: 'right' },
-        { header: 'END', align: 'right' },
-        { header: 'SEGMENTS', align: 'right' },
-        { header: 'BYTES', align: 'right' },
-        { header: 'FIRST TIMESTAMP' },
-        { header: 'LAST TIMESTAMP' },
-        { header: 'RETENTION HELD BY' },
-      ],
-      partitionRows,
-    )
-  );
+    .action(async (name: string, flags: { at?: string; json?: boolean }, command: Command) => (await import('./topic-actions.js')).topicOffsets(name, flags, command, io));
 }
