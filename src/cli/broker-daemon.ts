@@ -1,5 +1,5 @@
 // Entry of the background broker's process, which client/broker-launcher.ts spawns (through
-// bin/spool-broker.js) for `spool broker start` and autostart: what `spool broker start
+// bin/spool-broker.cjs) for `spool broker start` and autostart: what `spool broker start
 // --foreground` runs, without the rest of the CLI. Its flags are the ones the launcher writes
 // (cli/commands/broker-settings.ts brokerArgs, all optional: autostart passes none) and are
 // checked as `broker start` checks them; an error is its last log line, which the launcher reports.

@@ -1,5 +1,5 @@
 // Starting the broker in the background (`spool broker start`, and autostart from any client
-// command): spawn the broker's own process detached (bin/spool-broker.js: what `spool broker start
+// command): spawn the broker's own process detached (bin/spool-broker.cjs: what `spool broker start
 // --foreground` runs, without loading the commands), its output appended to broker.log, and wait
 // for it to say over an IPC channel that its socket accepts connections. A broker that already
 // holds the data directory is the answer instead, whatever socket was asked for; a daemon that
@@ -25,7 +25,7 @@ export type LaunchResult = { started: true; pid: number; kafka: string | null; m
 const START_TIMEOUT_MS = 30_000;
 /** The reason a daemon gives is its last log line; a longer tail than that is never needed. */
 const LOG_TAIL_BYTES = 4096;
-const LAUNCHER = fileURLToPath(new URL('../../../bin/spool-broker.js', import.meta.url));
+const LAUNCHER = fileURLToPath(new URL('../../../bin/spool-broker.cjs', import.meta.url));
 
 export async function launchBroker(locations: Locations, brokerArgs: readonly string[] = []): Promise<LaunchResult> {
   try {
