@@ -90,7 +90,9 @@ export class SpoolSandbox {
 function isBrokerOf(pid: number, dataDir: string): boolean {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.includes('broker') && argv.includes(dataDir);
+    // `spool broker start --foreground`, or the background broker's own process (bin/spool-broker.cjs).
+    const broker = argv.includes('broker') || argv.some((arg) => arg.endsWith('/bin/spool-broker.cjs'));
+    return broker && argv.includes(dataDir);
   } catch {
     return false;
   }
