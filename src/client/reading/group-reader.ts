@@ -18,6 +18,7 @@ import type { OffsetTracker } from './offset-tracker.js';
 import { FETCH_MAX_BYTES, PARTITION_MAX_BYTES } from './read-partitions.js';
 import type { RecordSink } from './record-sink.js';
 import type { PositionOptions } from './start-positions.js';
+import { unclaimedWork } from './unclaimed-work.js';
 
 export interface GroupSettings {
   group: string;
@@ -43,10 +44,14 @@ export interface GroupReadOptions {
 
 const RELEASE_COMMIT_ATTEMPTS = 20;
 
+/** How often a member done with its part looks again for records nobody has claimed. */
+const UNCLAIMED_RECHECK_MS = 100;
+
 /** Short, so a partition handed over while a fetch is parked is picked up quickly. */
 const GROUP_FETCH_MAX_WAIT_MS = 200;
 
 const key = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+const atStop = (p: PartitionPosition) => p.stopOffset !== undefined && p.offset >= p.stopOffset;
 
 /**
  * Read as a member of the group until every owned partition reached its stop, the sink is done
@@ -104,6 +109,8 @@ class MemberLoop {
   #pending: Assignment | null = null;
   #failure: Error | null = null;
   #stopped = false;
+  /** When this member, done with its part, first saw records nobody owned (null: it has not). */
+  #unclaimedSince: number | null = null;
   /** The first assignment of the read starts at `positions.from`; later ones at the commits. */
   #firstAssignment: boolean;
   #wake: () => void = () => {};
@@ -179,8 +186,22 @@ class MemberLoop {
       }
       // Not while a fetch is out: it may have moved the positions to the stop offsets already,
       // and its records are still to be handed over.
-      if (fetch === null && this.#allStopped()) return;
-      if (this.#consumer.assignment().length === 0 && fetch === null) {
+      if (fetch === null && this.#allStopped()) {
+        if (!(await this.#othersUnclaimed())) return;
+        // A partition given up by a member that has just left is on its way to this one.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, UNCLAIMED_RECHECK_MS);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        continue;
+      }
+      // Nothing to fetch (no partition, or every one at its stop while a partition of the target
+      // is still another member's): wait for the next assignment. Polling here would answer at
+      // once, every time, and the loop would spin on microtasks, starving the heartbeat.
+      if (fetch === null && this.#consumer.assignment().every(atStop)) {
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
       }
@@ -216,7 +237,34 @@ class MemberLoop {
     if (!exitAtEnd && until?.kind !== 'absolute') return false;
     const owned = new Set(this.#owned.map(key));
     if (this.#target.some((tp) => !owned.has(key(tp)))) return false;
-    return this.#consumer.assignment().every((p) => p.stopOffset !== undefined && p.offset >= p.stopOffset);
+    return this.#consumer.assignment().every(atStop);
+  }
+
+  /**
+   * Records before their stops that no member owns (unclaimed-work.ts). Waited for at most a
+   * session timeout from the first time they are seen: by then the group has rebalanced, and if
+   * still nobody holds them something else is wrong, which waiting would only hide.
+   */
+  async #othersUnclaimed(): Promise<boolean> {
+    const now = Date.now();
+    this.#unclaimedSince ??= now;
+    if (now - this.#unclaimedSince > this.#group.sessionTimeoutMs) return false;
+    try {
+      const found = await unclaimedWork(this.#admin, {
+        group: this.#group.group,
+        topics: this.#options.topics,
+        memberId: this.#membership.memberId,
+        owned: this.#owned,
+        reset: this.#group.reset,
+        stopAt: (logEndOffset) => stopOffset(this.#options.positions, logEndOffset) ?? logEndOffset,
+      });
+      if (!found) this.#unclaimedSince = null;
+      return found;
+    } catch {
+      // The question is a courtesy to the group: a broker that cannot answer it does not keep
+      // this member from stopping.
+      return false;
+    }
   }
 
   /** Take on `assignment`: give up what is no longer ours (commit first), start on what is new. */
