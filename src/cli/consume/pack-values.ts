@@ -169,7 +169,7 @@ function packWholeBatch(data: Buffer, p: number, batchEnd: number, count: number
   state.packed += count;
 }
 
-/** The `count` records from `p` to `batchEnd` of one batch, packed at state.w: any batch. */
+/** The `count` records from `p` to `batchEnd` of one batch, packed at state.w, for every kind of batch. */
 function packBatch(
   data: Buffer,
   p: number,
