@@ -20,8 +20,9 @@
 // The chunks sit three directories below the project root, as dist/src/*/ files do, so paths the
 // code resolves from import.meta.url (package.json, bin/spool.js) hold in every build.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ESM_REQUIRE_BANNER, convertChunksToCommonJs } from './commonjs-chunks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle/cli`;
@@ -50,6 +51,25 @@ const externals = {
   },
 };
 
+/**
+ * commander requires node:child_process at load, for executable subcommands (which spool has
+ * none of): that one require loads node:net, node:dgram and the stream modules into every start.
+ * It is deferred to the first spawn; if commander's source no longer has the line, the build
+ * fails rather than quietly losing the saving.
+ */
+const CHILD_PROCESS_REQUIRE = "const childProcess = require('node:child_process');";
+const lazyChildProcess = {
+  name: 'spool-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(CHILD_PROCESS_REQUIRE)) throw new Error(`${args.path}: the require of node:child_process changed`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(CHILD_PROCESS_REQUIRE, lazy), loader: 'js' };
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 rmSync(brokerOutdir, { recursive: true, force: true });
 await build({
@@ -68,7 +88,7 @@ await build({
   banner: { js: "const __spoolModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [externals],
 });
-await build({
+const cli = await build({
   absWorkingDir: root,
   entryPoints: { spool: 'dist/src/cli/main.js' },
   outdir,
@@ -82,6 +102,9 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
   // commander is CommonJS: its require() of Node's own modules needs a require in ESM output.
-  banner: { js: "import { createRequire as __spoolCreateRequire } from 'node:module';\nconst require = __spoolCreateRequire(import.meta.url);" },
-  plugins: [externals],
+  banner: { js: ESM_REQUIRE_BANNER },
+  plugins: [externals, lazyChildProcess],
+  metafile: true,
 });
+const entry = await convertChunksToCommonJs(root, outdir, cli.metafile, 'spool');
+if (entry !== 'spool.cjs') throw new Error(`the CLI's entry chunk must be CommonJS (bin/spool.cjs requires it), not ${entry}`);

@@ -1,6 +1,5 @@
 // `--kafka [HOST:]PORT` and `--kafka-advertise HOST:PORT` (SPEC §8): a bare port binds to
 // loopback, as a developer's broker should; IPv6 hosts are written in brackets ([::1]:9092).
-import { isIP } from 'node:net';
 import { UsageError } from '../common/errors.js';
 
 export interface HostPort {
@@ -23,15 +22,32 @@ export function parseHostPort(text: string, what: string, requireHost = false): 
   if (port > 65535) throw new UsageError(`invalid ${what} "${text}": port ${port} is over 65535`);
   const rawHost = match[1];
   const host = rawHost === undefined ? DEFAULT_KAFKA_HOST : rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost;
-  if (rawHost?.startsWith('[') === true && isIP(host) !== 6) throw new UsageError(`invalid ${what} "${text}": ${host} is not an IPv6 address`);
+  if (rawHost?.startsWith('[') === true && !isIPv6Address(host)) throw new UsageError(`invalid ${what} "${text}": ${host} is not an IPv6 address`);
   return { host, port };
 }
 
 export function formatHostPort({ host, port }: HostPort): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  // No host name has a colon: one with a colon is an IPv6 address.
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
+}
+
+/**
+ * The URL parser's IPv6 check (a zone, `%eth0`, aside): node:net's isIP would load node:net into
+ * every command's start-up, for the flags of `broker start`.
+ */
+function isIPv6Address(host: string): boolean {
+  const zone = host.indexOf('%');
+  const address = zone === -1 ? host : host.slice(0, zone);
+  if (!address.includes(':')) return false;
+  try {
+    new URL(`http://[${address}]/`);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -19,7 +19,10 @@ export function processIo(): CliIo {
     },
     stdinFd: 0,
     stdout: process.stdout,
-    stderr: process.stderr,
+    // Created on first access too: a pipe's stream loads node:net, which --version never needs.
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
   };
 }

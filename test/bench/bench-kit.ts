@@ -13,7 +13,7 @@ export function projectRoot(): string {
   return dir;
 }
 
-export const SPOOL_BIN = join(projectRoot(), 'bin', 'spool.js');
+export const SPOOL_BIN = join(projectRoot(), 'bin', 'spool.cjs');
 
 export interface BenchBroker {
   dataDir: string;
@@ -81,7 +81,7 @@ export interface TimedRun {
 let cpuFiles = 0;
 
 /**
- * Run a Node script (bin/spool.js or a peer's client) to completion, timing its wall clock and
+ * Run a Node script (bin/spool.cjs or a peer's client) to completion, timing its wall clock and
  * reading its CPU time as it exits. Rejects on a non-zero exit.
  */
 export function timeNodeScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv, stdio: StdioOptions): Promise<TimedRun> {

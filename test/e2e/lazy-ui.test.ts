@@ -1,5 +1,6 @@
 // e2e: ink and React load only for a live view (STYLE habit 9). A module loader hook, registered
-// with --import, writes every module URL the process loads to a file; `spool --help`, `produce`,
+// with --import, writes every ES module URL the process loads to a file, and a preloaded script
+// the CommonJS modules it required (the bundle's chunks, React); `spool --help`, `produce`,
 // `consume` and a piped `tail` must never have one from ink or react.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,13 @@ export async function load(url, context, nextLoad) {
 }
 `;
 
+const PRELOAD = `
+process.on('exit', () => {
+  const required = Object.keys(require('node:module')._cache).map((path) => 'file:' + path);
+  require('node:fs').appendFileSync(process.env.SPOOL_TEST_MODULE_LOG, required.join('\\n') + '\\n');
+});
+`;
+
 const REGISTER = `
 import { register } from 'node:module';
 register(new URL('./hooks.mjs', import.meta.url));
@@ -31,6 +39,7 @@ describe('e2e > lazy ui', () => {
     sandbox = await SpoolSandbox.create({ broker: true });
     await writeFile(join(sandbox.dir, 'hooks.mjs'), HOOKS);
     await writeFile(join(sandbox.dir, 'register.mjs'), REGISTER);
+    await writeFile(join(sandbox.dir, 'preload.cjs'), PRELOAD);
   });
 
   after(async () => {
@@ -41,7 +50,7 @@ describe('e2e > lazy ui', () => {
   async function modulesLoadedBy(name: string, args: readonly string[], input = ''): Promise<string[]> {
     const log = join(sandbox.dir, `${name}.modules`);
     await writeFile(log, '');
-    const run = spawnSync(process.execPath, ['--import', join(sandbox.dir, 'register.mjs'), SPOOL_BIN, '--data-dir', sandbox.dataDir, ...args], {
+    const run = spawnSync(process.execPath, ['-r', join(sandbox.dir, 'preload.cjs'), '--import', join(sandbox.dir, 'register.mjs'), SPOOL_BIN, '--data-dir', sandbox.dataDir, ...args], {
       input,
       encoding: 'utf8',
       env: spoolEnv({ SPOOL_TEST_MODULE_LOG: log }),
@@ -49,7 +58,7 @@ describe('e2e > lazy ui', () => {
     });
     assert.equal(run.status, 0, `spool ${args.join(' ')}: ${run.stderr}`);
     const modules = (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
-    assert.ok(modules.some((m) => m.includes('/cli/main.js') || m.includes('/bundle/cli/spool.js')), 'the hook saw the CLI load');
+    assert.ok(modules.some((m) => m.includes('/cli/main.js') || m.includes('/bundle/cli/spool.cjs')), 'the hook saw the CLI load');
     return modules;
   }
 

@@ -69,7 +69,7 @@ describe('e2e > library > the package', () => {
     assert.ok(typeof entry === 'object');
     assert.ok(existsSync(join(PROJECT_ROOT, entry.import)), `${entry.import} is built`);
     assert.ok(existsSync(join(PROJECT_ROOT, entry.types)), `${entry.types} is built`);
-    assert.equal(pkg.bin.spool, 'bin/spool.js');
+    assert.equal(pkg.bin.spool, 'bin/spool.cjs');
     const version = spawnSync(process.execPath, [SPOOL_BIN, '--version'], { encoding: 'utf8' });
     assert.equal(version.status, 0);
   });

@@ -1,6 +1,6 @@
 // e2e: the README's recipes, run exactly as written. Each `<!-- recipe: NAME -->` block of
 // README.md is taken from the file and run by bash (`spool` on the PATH, a script that execs
-// bin/spool.js, so that `kill $(jobs -p)` reaches the command as in a user's shell; SPOOL_HOME a
+// bin/spool.cjs, so that `kill $(jobs -p)` reaches the command as in a user's shell; SPOOL_HOME a
 // fresh data directory; autostart on; the working directory a fresh one), and what it prints is
 // checked. Changing a recipe without making it work fails here.
 import assert from 'node:assert/strict';

@@ -3,8 +3,9 @@
 // and Node's own modules it loaded. `--version` and `--help` load no addon, no socket client and
 // no compression; a produce of one short record does not load the CRC-32C addon (the checksum of
 // a small batch is summed in JavaScript); no client loads SQLite. Every command's --help works
-// with its action not loaded; the background broker's process loads no command. And bin/spool.js
-// runs the bundle only while it is not older than the compiled modules.
+// with its action not loaded; the background broker's process loads no command. bin/spool.cjs
+// runs the bundle only while it is not older than the compiled modules, and the bundle's start
+// path is CommonJS: --version, --help, produce and consume never start the ES module loader.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,7 +21,7 @@ process.on('exit', () => {
     ...Object.keys(require('node:module')._cache).map((path) => 'file:' + path),
     ...process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => 'node:' + m.slice('NativeModule '.length)),
   ];
-  require('node:fs').writeFileSync(process.env.SPOOL_TEST_MODULE_LOG, loaded.join('\\n') + '\\n');
+  require('node:fs').appendFileSync(process.env.SPOOL_TEST_MODULE_LOG, loaded.join('\\n') + '\\n');
 });
 `;
 
@@ -73,6 +74,31 @@ describe('e2e > start-up loads only what a command uses', () => {
     return modules;
   }
 
+  /** Both lists: CommonJS modules and Node's (the preload), and ES modules (the loader hook). */
+  async function allLoadedBy(name: string, args: readonly string[], input = '', status = 0): Promise<string[]> {
+    const nodeArgs = ['-r', join(sandbox.dir, 'preload.cjs'), '--import', join(sandbox.dir, 'register.mjs')];
+    return modulesLoadedBy(name, nodeArgs, args, input, status);
+  }
+
+  // Node's ES module loader loads its translators for the first ES module a process runs.
+  const ESM_LOADER = 'node:internal/modules/esm/translators';
+
+  test('--version, --help, a produce and a consume load no ES module (the bundle is CommonJS)', async () => {
+    const bundled = (statSync(join(PROJECT_ROOT, 'dist', 'bundle', 'cli', 'spool.cjs'), { throwIfNoEntry: false })?.mtimeMs ?? -1) >=
+      statSync(join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js')).mtimeMs;
+    for (const [name, args, input] of [
+      ['version-cjs', ['--version'], ''],
+      ['help-cjs', ['--help'], ''],
+      ['produce-cjs', ['produce', 'startup', '--quiet'], 'one line\n'],
+      ['consume-cjs', ['consume', 'startup', '-e'], ''],
+    ] as const) {
+      const modules = await requiredBy(name, args, input);
+      if (bundled) assert.ok(modules.some((m) => m.includes('/dist/bundle/cli/')), `spool ${args.join(' ')}: the preload saw the bundle's chunks`);
+      // The check can fail: tsc's output (after a bare tsc) is ES modules only.
+      assert.equal(modules.includes(ESM_LOADER), !bundled, `spool ${args.join(' ')}: ES module loader started`);
+    }
+  });
+
   for (const [name, args] of [
     ['version', ['--version']],
     ['help', ['--help']],
@@ -108,17 +134,16 @@ describe('e2e > start-up loads only what a command uses', () => {
     // The library is bundled into the kafka-target chunk (its WebAssembly codecs stay in
     // node_modules/@platformatic/wasm-utils); unbundled, it loads from node_modules.
     const KAFKA_CLIENT = /\/node_modules\/(@platformatic\/|smol-toml\/)|\/kafka-target[-.]/;
-    const esm = ['--import', join(sandbox.dir, 'register.mjs')];
     for (const [name, args, input] of [
       ['produce-esm', ['produce', 'startup', '--quiet'], 'one line\n'],
       ['consume-esm', ['consume', 'startup', '-e'], ''],
       ['topic-list-esm', ['topic', 'list'], ''],
     ] as const) {
-      const modules = await modulesLoadedBy(name, esm, args, input);
+      const modules = await allLoadedBy(name, args, input);
       assert.deepEqual(modules.filter((m) => KAFKA_CLIENT.test(m)), [], `spool ${args.join(' ')}`);
     }
     // Nothing listens on port 1: exit 3, after loading the library.
-    const remote = await modulesLoadedBy('remote-esm', esm, ['--broker', 'kafka://127.0.0.1:1', '-X', 'socket.connection.setup.timeout.ms=500', 'topic', 'list'], '', 3);
+    const remote = await allLoadedBy('remote-esm', ['--broker', 'kafka://127.0.0.1:1', '-X', 'socket.connection.setup.timeout.ms=500', 'topic', 'list'], '', 3);
     assert.ok(remote.some((m) => /\/node_modules\/@platformatic\//.test(m)), 'the Kafka client library was loaded for kafka://');
   });
 
@@ -167,13 +192,14 @@ describe('e2e > start-up loads only what a command uses', () => {
     }
   });
 
-  test('bin/spool.js runs the bundle when it is at least as new as the compiled modules, else them', async () => {
-    const bundle = join(PROJECT_ROOT, 'dist', 'bundle', 'cli', 'spool.js');
+  test('bin/spool.cjs runs the bundle when it is at least as new as the compiled modules, else them', async () => {
+    const bundle = join(PROJECT_ROOT, 'dist', 'bundle', 'cli', 'spool.cjs');
     const compiled = join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
     const bundleMs = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-    const modules = await modulesLoadedBy('which', ['--import', join(sandbox.dir, 'register.mjs')], ['--version']);
+    const modules = await allLoadedBy('which', ['--version']);
     const useBundle = bundleMs >= statSync(compiled).mtimeMs;
-    assert.equal(modules.includes(`file://${bundle}`), useBundle, `bundle loaded: ${useBundle}`);
+    // The preload lists CommonJS files as file:PATH, the hook ES modules as file://PATH.
+    assert.equal(modules.includes(`file:${bundle}`), useBundle, `bundle loaded: ${useBundle}`);
     assert.equal(modules.includes(`file://${compiled}`), !useBundle, `compiled main loaded: ${!useBundle}`);
   });
 });

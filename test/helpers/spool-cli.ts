@@ -1,4 +1,4 @@
-// Running the real `bin/spool.js` the way users do: a child process of this Node binary with a
+// Running the real `bin/spool.cjs` the way users do: a child process of this Node binary with a
 // clean environment (no SPOOL_* from the caller's shell; autostart off unless a test turns it on,
 // so a broker that died can never be replaced by an untracked one), stdout kept as bytes and
 // stderr as text. Every process started here is tracked by pid, so that a test file's after()
@@ -21,7 +21,7 @@ function findProjectRoot(): string {
 }
 
 export const PROJECT_ROOT = findProjectRoot();
-export const SPOOL_BIN = join(PROJECT_ROOT, 'bin', 'spool.js');
+export const SPOOL_BIN = join(PROJECT_ROOT, 'bin', 'spool.cjs');
 /** Batches and murmur2 vectors from real Kafka clients (test/fixtures/kafka/README.md). */
 export const SHARED_FIXTURES_DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'kafka');
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -223,7 +223,7 @@ export async function runSpool(args: readonly string[], options: RunOptions = {}
 
 /**
  * Run a bash script in its own process group; `spool` is a shell function calling the real
- * bin/spool.js, and positional parameters are `$1…`. On timeout the whole group is killed.
+ * bin/spool.cjs, and positional parameters are `$1…`. On timeout the whole group is killed.
  */
 export async function runShell(script: string, args: readonly string[], options: RunOptions = {}): Promise<SpoolResult> {
   const prelude = 'spool() { "$E2E_NODE" "$E2E_SPOOL_BIN" "$@"; }\n';

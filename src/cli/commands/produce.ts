@@ -7,7 +7,6 @@ import { COMPRESSION_NAMES, type Compression } from '../../records/compression-c
 import type { RecordHeader } from '../../records/record.js';
 import { globalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
-import { stdinIsTerminal } from '../input/input-stream.js';
 import { parseDelimiter } from '../input/message-splitter.js';
 import { collect } from '../options/collect.js';
 import { parseNonNegativeInt } from '../options/numbers.js';
@@ -77,8 +76,12 @@ partition's input when the topic has several), so the rest can be sent again.`,
 }
 
 async function produceSettings(topic: string, flags: ProduceFlags, io: CliIo): Promise<ProduceSettings> {
-  // The records codec (with its native CRC-32C) and the producer load only for a produce.
-  const { NO_HEADERS, encodeHeaders } = await import('../../records/headers.js');
+  // The records codec (with its native CRC-32C), the input (with node:net and node:tty) and the
+  // producer load only for a produce.
+  const [{ NO_HEADERS, encodeHeaders }, { stdinIsTerminal }] = await Promise.all([
+    import('../../records/headers.js'),
+    import('../input/input-stream.js'),
+  ]);
   checkTopicName(topic);
   if (flags.key !== undefined && flags.keySeparator !== undefined) throw new UsageError('use either -k/--key or -K/--key-separator, not both');
   if (flags.json && (flags.key !== undefined || flags.keySeparator !== undefined)) {

@@ -1,0 +1,167 @@
+// Turns the CLI bundle's ES module chunks into CommonJS files (.cjs) wherever Node 20 lets a
+// CommonJS file load them: a process whose modules are all CommonJS never starts Node's ES module
+// loader, which costs `spool --version` about a third of its run time (its asynchronous
+// resolution and reads, and the ES module facades of Node's own modules). The chunk graph stays
+// esbuild's: no module is duplicated, so every class and every module's state exists once.
+//
+// A chunk stays an ES module when it cannot be required: it has a top-level await, or it imports
+// a package whose `require` entry is an ES module (ink, @platformatic/wasm-utils), or it imports
+// such a chunk. ES module chunks import CommonJS chunks by name (esbuild annotates the export
+// names for Node's CommonJS lexer), and CommonJS chunks load ES module chunks with import().
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { transform } from 'esbuild';
+
+/** The createRequire banner of ES module chunks; CommonJS has its own require. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __spoolCreateRequire } from 'node:module';\nconst require = __spoolCreateRequire(import.meta.url);";
+const MODULE_URL_BANNER = "const __spoolModuleUrl = require('node:url').pathToFileURL(__filename).href;";
+
+/** `@scope/name/sub` -> ['@scope/name', './sub']; `name` -> ['name', '.']. */
+function splitSpecifier(specifier) {
+  const parts = specifier.split('/');
+  const nameLength = specifier.startsWith('@') ? 2 : 1;
+  const subpath = parts.slice(nameLength).join('/');
+  return [parts.slice(0, nameLength).join('/'), subpath === '' ? '.' : `./${subpath}`];
+}
+
+/** The target of an `exports` entry under the conditions require() uses. */
+function requireTarget(entry) {
+  if (typeof entry === 'string' || entry === null) return entry;
+  for (const condition of ['node', 'require', 'default']) {
+    if (condition in entry) {
+      const target = requireTarget(entry[condition]);
+      if (target !== undefined) return target;
+    }
+  }
+  return undefined;
+}
+
+/** Whether require(specifier) from the project fails because the file it names is an ES module. */
+function requiresEsModule(root, specifier) {
+  if (specifier.startsWith('node:')) return false;
+  const [name, subpath] = splitSpecifier(specifier);
+  const pkg = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8'));
+  let target;
+  if (pkg.exports !== undefined) {
+    const exportsMap = typeof pkg.exports === 'object' && Object.keys(pkg.exports).some((k) => k.startsWith('.')) ? pkg.exports : { '.': pkg.exports };
+    target = requireTarget(exportsMap[subpath]);
+    if (target === undefined) return true; // not exported to require() at all
+  } else {
+    target = subpath === '.' ? (pkg.main ?? 'index.js') : subpath;
+  }
+  return target.endsWith('.mjs') || (pkg.type === 'module' && !target.endsWith('.cjs'));
+}
+
+/**
+ * Rewrites the chunks esbuild wrote into `outdir` (described by its metafile): each one that can
+ * be CommonJS becomes NAME.cjs, and every reference to it follows. Returns the entry's file name.
+ */
+export async function convertChunksToCommonJs(root, outdir, metafile, entryName) {
+  const chunks = new Map();
+  for (const [path, output] of Object.entries(metafile.outputs)) {
+    if (!path.endsWith('.js')) continue;
+    const name = basename(path);
+    const imports = output.imports.map((i) => ({ ...i, name: i.external ? i.path : basename(i.path) }));
+    chunks.set(name, { name, imports, source: readFileSync(join(outdir, name), 'utf8'), commonJs: true });
+  }
+
+  for (const chunk of chunks.values()) {
+    const esmPackage = chunk.imports.some((i) => i.external && i.kind === 'import-statement' && requiresEsModule(root, i.path));
+    if (esmPackage || !(await transformsToCommonJs(chunk.source))) chunk.commonJs = false;
+  }
+  // A CommonJS file cannot import an ES module statically: its importers stay ES modules too.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const chunk of chunks.values()) {
+      if (!chunk.commonJs) continue;
+      if (chunk.imports.some((i) => !i.external && i.kind === 'import-statement' && chunks.get(i.name)?.commonJs === false)) {
+        chunk.commonJs = false;
+        changed = true;
+      }
+    }
+  }
+
+  for (const chunk of chunks.values()) {
+    let source = chunk.source;
+    for (const target of new Set(chunk.imports.filter((i) => !i.external && chunks.get(i.name)?.commonJs).map((i) => i.name))) {
+      const cjsName = target.replace(/\.js$/, '.cjs');
+      // A CommonJS chunk loads another with require (no trip through the ES module loader).
+      if (chunk.commonJs) source = source.split(`import("./${target}")`).join(`Promise.resolve().then(()=>require("./${cjsName}"))`);
+      source = source.split(`"./${target}"`).join(`"./${cjsName}"`);
+    }
+    if (!chunk.commonJs) {
+      writeFileSync(join(outdir, chunk.name), source);
+      continue;
+    }
+    if (!source.startsWith(ESM_REQUIRE_BANNER)) throw new Error(`${chunk.name}: the require banner is missing`);
+    source = source.slice(ESM_REQUIRE_BANNER.length);
+    const usesModuleUrl = source.includes('import.meta.url');
+    const result = await transform(source, {
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      minifyWhitespace: true,
+      minifySyntax: true,
+      logLevel: 'warning',
+      define: { 'import.meta.url': '__spoolModuleUrl' },
+      banner: usesModuleUrl ? MODULE_URL_BANNER : '',
+    });
+    if (result.code.includes('import.meta')) throw new Error(`${chunk.name}: import.meta left in a CommonJS chunk`);
+    writeFileSync(join(outdir, chunk.name.replace(/\.js$/, '.cjs')), result.code);
+    rmSync(join(outdir, chunk.name));
+  }
+  const entry = chunks.get(`${entryName}.js`);
+  if (!entry.commonJs) return `${entryName}.js`;
+  mergeStartChunks(outdir, chunks, entry);
+  return `${entryName}.cjs`;
+}
+
+/**
+ * Folds every chunk the entry requires at start into the entry's file: one file to read instead
+ * of a score (each costs a resolution, a read and a compilation: some 10 ms in all for
+ * `spool --version`). Each folded chunk keeps its own scope and its own module in require.cache,
+ * under its former file name, so that the chunks loaded later require the same instance. They
+ * are all evaluated before the entry runs (their requires are static). A stub keeps each file
+ * name (require resolves a path on disk before it looks in its cache), and would hand over the
+ * entry's instance if it ever ran.
+ */
+function mergeStartChunks(outdir, chunks, entry) {
+  const folded = new Set();
+  const visit = (chunk) => {
+    for (const i of chunk.imports) {
+      const target = chunks.get(i.name);
+      if (i.external || i.kind !== 'import-statement' || !target?.commonJs || folded.has(target.name)) continue;
+      folded.add(target.name);
+      visit(target);
+    }
+  };
+  visit(entry);
+  const cjsName = (name) => name.replace(/\.js$/, '.cjs');
+  const localRequires = (source) => {
+    for (const name of folded) source = source.split(`require("./${cjsName(name)}")`).join(`__spoolChunk("${cjsName(name)}")`);
+    return source;
+  };
+  const factories = [...folded].map((name) => {
+    const file = join(outdir, cjsName(name));
+    const source = readFileSync(file, 'utf8');
+    writeFileSync(file, `// Folded into ${cjsName(entry.name)} (scripts/commonjs-chunks.mjs).\nmodule.exports=require("./${cjsName(entry.name)}").__spoolChunk(${JSON.stringify(cjsName(name))});\n`);
+    return `${JSON.stringify(cjsName(name))}:function(exports,require,module,__filename,__dirname){${localRequires(source)}\n}`;
+  });
+  const entryFile = join(outdir, cjsName(entry.name));
+  const loader = `'use strict';
+const __spoolFactories={${factories.join(',\n')}};
+function __spoolChunk(name){const filename=require('node:path').join(__dirname,name);const cached=require.cache[filename];if(cached)return cached.exports;const chunk=new(require('node:module'))(filename,module);chunk.filename=filename;chunk.paths=module.paths;require.cache[filename]=chunk;__spoolFactories[name].call(chunk.exports,chunk.exports,require,chunk,filename,__dirname);chunk.loaded=!0;return chunk.exports}
+`;
+  writeFileSync(entryFile, `${loader}${localRequires(readFileSync(entryFile, 'utf8'))}\nmodule.exports.__spoolChunk=__spoolChunk;\n`);
+}
+
+/** esbuild refuses what CommonJS cannot express (a top-level await). */
+async function transformsToCommonJs(source) {
+  try {
+    await transform(source, { format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
+    return true;
+  } catch {
+    return false;
+  }
+}
