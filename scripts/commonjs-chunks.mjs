@@ -113,48 +113,86 @@ export async function convertChunksToCommonJs(root, outdir, metafile, entryName)
   }
   const entry = chunks.get(`${entryName}.js`);
   if (!entry.commonJs) return `${entryName}.js`;
-  mergeStartChunks(outdir, chunks, entry);
+  packChunks(outdir, chunks, entry);
   return `${entryName}.cjs`;
 }
 
 /**
- * Folds every chunk the entry requires at start into the entry's file: one file to read instead
- * of a score (each costs a resolution, a read and a compilation: some 10 ms in all for
- * `spool --version`). Each folded chunk keeps its own scope and its own module in require.cache,
- * under its former file name, so that the chunks loaded later require the same instance. They
- * are all evaluated before the entry runs (their requires are static). A stub keeps each file
- * name (require resolves a path on disk before it looks in its cache), and would hand over the
- * entry's instance if it ever ran.
+ * Packs the CommonJS chunks into few files: requiring a file costs a path resolution (stats, a
+ * package scope lookup), a read and a compilation, some 0.4 ms each, and a produce needs forty
+ * chunks. The entry's file (spool.cjs) carries every chunk it requires at start; each chunk that
+ * is imported dynamically (a command's action) gets a pack, NAME.pack.cjs, with the chunks it
+ * requires that start-up has not loaded. A chunk may sit in several packs (the client in produce's
+ * and consume's): it still runs once, because a pack evaluates a chunk into a module registered
+ * in require.cache under the chunk's own file name, and every pack looks there first. The chunk's
+ * file becomes a stub that hands over that module, for whatever requires or imports it by name
+ * (an ES module chunk); it keeps the chunk's export names for Node's CommonJS lexer.
  */
-function mergeStartChunks(outdir, chunks, entry) {
-  const folded = new Set();
-  const visit = (chunk) => {
-    for (const i of chunk.imports) {
-      const target = chunks.get(i.name);
-      if (i.external || i.kind !== 'import-statement' || !target?.commonJs || folded.has(target.name)) continue;
-      folded.add(target.name);
-      visit(target);
-    }
-  };
-  visit(entry);
+function packChunks(outdir, chunks, entry) {
   const cjsName = (name) => name.replace(/\.js$/, '.cjs');
+  const closure = (root) => {
+    const members = new Set([root.name]);
+    const visit = (chunk) => {
+      for (const i of chunk.imports) {
+        const target = chunks.get(i.name);
+        if (i.external || i.kind !== 'import-statement' || !target?.commonJs || members.has(target.name)) continue;
+        members.add(target.name);
+        visit(target);
+      }
+    };
+    visit(root);
+    return members;
+  };
+  const startMembers = closure(entry);
+  startMembers.delete(entry.name);
+  const packs = [{ file: cjsName(entry.name), members: [...startMembers] }];
+  const dynamicTargets = new Set();
+  for (const chunk of chunks.values()) {
+    for (const i of chunk.imports) if (!i.external && i.kind === 'dynamic-import' && chunks.get(i.name)?.commonJs) dynamicTargets.add(i.name);
+  }
+  for (const name of [...dynamicTargets].sort()) {
+    if (startMembers.has(name) || name === entry.name) continue;
+    packs.push({ file: cjsName(name).replace(/\.cjs$/, '.pack.cjs'), members: [...closure(chunks.get(name))].filter((m) => !startMembers.has(m)) });
+  }
+
+  const sources = new Map();
+  for (const pack of packs) for (const name of pack.members) if (!sources.has(name)) sources.set(name, readFileSync(join(outdir, cjsName(name)), 'utf8'));
+  const cjsChunkNames = [...chunks.values()].filter((c) => c.commonJs).map((c) => cjsName(c.name));
+  const packOf = new Map(packs.slice(1).map((pack) => [pack.file.replace(/\.pack\.cjs$/, '.cjs'), pack.file]));
   const localRequires = (source) => {
-    for (const name of folded) source = source.split(`require("./${cjsName(name)}")`).join(`__spoolChunk("${cjsName(name)}")`);
+    // An action's chunk is loaded from its pack (not through its stub: one file less to read).
+    for (const [name, pack] of packOf) {
+      source = source.split(`Promise.resolve().then(()=>require("./${name}"))`).join(`Promise.resolve().then(()=>require("./${pack}").__spoolChunk("${name}"))`);
+    }
+    for (const name of cjsChunkNames) source = source.split(`require("./${name}")`).join(`__spoolChunk("${name}")`);
     return source;
   };
-  const factories = [...folded].map((name) => {
-    const file = join(outdir, cjsName(name));
-    const source = readFileSync(file, 'utf8');
-    writeFileSync(file, `// Folded into ${cjsName(entry.name)} (scripts/commonjs-chunks.mjs).\nmodule.exports=require("./${cjsName(entry.name)}").__spoolChunk(${JSON.stringify(cjsName(name))});\n`);
-    return `${JSON.stringify(cjsName(name))}:function(exports,require,module,__filename,__dirname){${localRequires(source)}\n}`;
-  });
-  const entryFile = join(outdir, cjsName(entry.name));
-  const loader = `'use strict';
-const __spoolFactories={${factories.join(',\n')}};
-function __spoolChunk(name){const filename=require('node:path').join(__dirname,name);const cached=require.cache[filename];if(cached)return cached.exports;const chunk=new(require('node:module'))(filename,module);chunk.filename=filename;chunk.paths=module.paths;require.cache[filename]=chunk;__spoolFactories[name].call(chunk.exports,chunk.exports,require,chunk,filename,__dirname);chunk.loaded=!0;return chunk.exports}
-`;
-  writeFileSync(entryFile, `${loader}${localRequires(readFileSync(entryFile, 'utf8'))}\nmodule.exports.__spoolChunk=__spoolChunk;\n`);
+  const homes = new Map();
+  for (const pack of packs) {
+    const factories = pack.members.map(
+      (name) => `${JSON.stringify(cjsName(name))}:function(exports,require,module,__filename,__dirname){${localRequires(sources.get(name))}\n}`,
+    );
+    const header = `'use strict';\nconst __spoolFactories={${factories.join(',\n')}};\n${CHUNK_LOADER}\n`;
+    const file = join(outdir, pack.file);
+    const body = pack.file === cjsName(entry.name) ? localRequires(readFileSync(file, 'utf8')) : '';
+    writeFileSync(file, `${header}${body}\nmodule.exports.__spoolChunk=__spoolChunk;\n`);
+    for (const name of pack.members) if (!homes.has(name)) homes.set(name, pack.file);
+  }
+  for (const [name, home] of homes) {
+    const exportNames = /0&&\(module\.exports=\{[^}]*\}\);?\s*$/.exec(sources.get(name))?.[0] ?? '';
+    writeFileSync(
+      join(outdir, cjsName(name)),
+      `// Packed into ${home} (scripts/commonjs-chunks.mjs).\nconst pack=require("./${home}");module.exports=pack.__spoolChunk(${JSON.stringify(cjsName(name))});\n${exportNames}\n`,
+    );
+  }
 }
+
+/**
+ * A pack's loader: the chunk's module from require.cache when a pack made it, else evaluated from
+ * this pack's factory (replacing a stub's module being loaded), else the chunk's own file.
+ */
+const CHUNK_LOADER = `const __spoolOwn=Symbol.for('spool.chunk');
+function __spoolChunk(name){const filename=require('node:path').join(__dirname,name);const cached=require.cache[filename];if(cached?.[__spoolOwn])return cached.exports;const factory=__spoolFactories[name];if(factory===void 0)return require('./'+name);const chunk=new(require('node:module'))(filename,module);chunk.filename=filename;chunk.paths=module.paths;chunk[__spoolOwn]=!0;require.cache[filename]=chunk;factory.call(chunk.exports,chunk.exports,require,chunk,filename,__dirname);chunk.loaded=!0;return chunk.exports}`;
 
 /** esbuild refuses what CommonJS cannot express (a top-level await). */
 async function transformsToCommonJs(source) {

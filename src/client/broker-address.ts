@@ -5,7 +5,7 @@
 //                           ~/.config/spool/config.toml): `url` and a `properties` table
 // -X properties go over the profile's. Anything wrong is a usage error (exit 2), said before
 // anything is sent. The CLI's global options and the library's connect() options both resolve here.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, errorMessage } from '../common/errors.js';
@@ -61,7 +61,9 @@ async function profileAddress(name: string, globals: BrokerChoice, env: NodeJS.P
   const path = configFilePath(env);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Read at once: a small file, read once; node:fs/promises would load node:readline into every
+    // command that resolves its broker.
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'that file does not exist' : errorMessage(err);
     throw new UsageError(`unknown broker profile "${name}": no ${path} (${why}); define [brokers.${name}] with a url there`);

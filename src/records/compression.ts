@@ -4,12 +4,17 @@
 // (xerial written, raw block or xerial read), lz4 (frame) and zstd are in snappy.ts, lz4.ts and
 // zstd.ts, whose libraries are loaded on first use only, so that a command that never meets a
 // codec does not pay for loading it.
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { CorruptBatchError } from '../common/errors.js';
 import { compressLz4Frame, decompressLz4Frame } from './lz4.js';
 import { COMPRESSION_NAMES, Compression } from './record-batch.js';
 import { compressSnappyXerial, decompressSnappy } from './snappy.js';
 import { compressZstd, decompressZstd } from './zstd.js';
+
+// node:zlib is required on first use (its module and binding cost a millisecond of every start):
+// most batches are not gzip.
+const require = createRequire(import.meta.url);
+const zlib = (): typeof import('node:zlib') => require('node:zlib') as typeof import('node:zlib');
 
 /** The records section `data` compressed with `codec`, as Kafka clients write it. */
 export function compressRecords(codec: Compression, data: Buffer): Buffer {
@@ -17,7 +22,7 @@ export function compressRecords(codec: Compression, data: Buffer): Buffer {
     case Compression.None:
       return data;
     case Compression.Gzip:
-      return gzipSync(data);
+      return zlib().gzipSync(data);
     case Compression.Snappy:
       return compressSnappyXerial(data);
     case Compression.Lz4:
@@ -36,7 +41,7 @@ export function decompressRecords(codec: number, data: Buffer): Buffer {
       return data;
     case Compression.Gzip:
       try {
-        return gunzipSync(data);
+        return zlib().gunzipSync(data);
       } catch (err) {
         throw new CorruptBatchError(`gzip records section does not decompress: ${(err as Error).message}`);
       }

@@ -114,9 +114,14 @@ describe('e2e > start-up loads only what a command uses', () => {
     });
   }
 
-  test('a produce of one short record loads neither SQLite nor the CRC-32C addon', async () => {
+  test('a produce of one short record loads neither SQLite, the CRC-32C addon, node:zlib nor node:perf_hooks', async () => {
     const modules = await requiredBy('produce', ['produce', 'startup', '--quiet'], 'one line\n');
-    assert.deepEqual(modules.filter((m) => SQLITE.test(m) || CRC_ADDON.test(m)), []);
+    assert.deepEqual(modules.filter((m) => SQLITE.test(m) || CRC_ADDON.test(m) || m === 'node:zlib' || m === 'node:perf_hooks'), []);
+  });
+
+  test('a gzip produce does load node:zlib (the check can fail)', async () => {
+    const modules = await requiredBy('produce-gzip', ['produce', 'startup', '--quiet', '-z', 'gzip'], 'one line\n');
+    assert.ok(modules.includes('node:zlib'));
   });
 
   test('a produce of large records does load the CRC-32C addon (the check can fail)', async () => {

@@ -20,6 +20,7 @@ import { OffsetPrinter } from '../input/offset-printer.js';
 import { progressSpinner, type Progress } from '../spinner.js';
 import { BadLine } from './bad-line.js';
 import { MessageSender } from './message-sender.js';
+import { monotonicMs } from '../../common/monotonic-ms.js';
 
 export interface ProduceSettings {
   topic: string;
@@ -50,7 +51,7 @@ const MAX_IN_FLIGHT = 4;
 const ARENA_SLOTS = 2 + MAX_IN_FLIGHT + 1;
 
 export async function runProduce(globals: GlobalOptions, settings: ProduceSettings, io: CliIo): Promise<void> {
-  const started = performance.now();
+  const started = monotonicMs();
   const target = await openTarget(globals, io);
   try {
     const metadata = await target.admin.metadata({ topics: [settings.topic], autoCreate: true });
@@ -74,7 +75,7 @@ export async function runProduce(globals: GlobalOptions, settings: ProduceSettin
           ? `written; fsync within ${metadata.fsyncIntervalMs} ms`
           : 'written; not fsynced (broker runs with --fsync never)';
       const plural = count === 1 ? '' : 's';
-      io.stderr.write(`produced ${formatCount(count)} message${plural} to ${topic.name} in ${formatDuration(performance.now() - started)} (${durability})\n`);
+      io.stderr.write(`produced ${formatCount(count)} message${plural} to ${topic.name} in ${formatDuration(monotonicMs() - started)} (${durability})\n`);
     }
   } finally {
     await target.close();
@@ -169,10 +170,10 @@ function produceProgress(io: CliIo, settings: ProduceSettings, producer: RecordP
   const typing = settings.file === undefined && stdinIsTerminal(io);
   const offsetsOnTerminal = settings.printOffsets && io.stdout.isTTY === true;
   let lastCount = 0;
-  let lastMs = performance.now();
+  let lastMs = monotonicMs();
   let rate = 0;
   return progressSpinner(io, { quiet: quiet || settings.quiet || typing || offsetsOnTerminal }, () => {
-    const now = performance.now();
+    const now = monotonicMs();
     const count = producer.acknowledged;
     if (now - lastMs >= 100) {
       const instant = ((count - lastCount) * 1000) / (now - lastMs);
