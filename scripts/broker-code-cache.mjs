@@ -15,14 +15,23 @@ const dataDir = mkdtempSync(join(tmpdir(), 'spool-cc-'));
 rmSync(cache, { force: true });
 try {
   const broker = spawn(process.execPath, [join(root, 'bin/spool-broker.cjs'), '--data-dir', dataDir, '--socket', join(dataDir, 's.sock')], {
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, SPOOL_WRITE_CODE_CACHE: cache },
+    // As client/broker-launcher.ts runs it: the broker says it is ready on descriptor 3.
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SPOOL_WRITE_CODE_CACHE: cache, SPOOL_LAUNCHER_FD: '3' },
   });
   let stderr = '';
   broker.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((resolve) => broker.once('exit', resolve));
   const timer = setTimeout(() => broker.kill('SIGKILL'), 30_000);
-  const message = await Promise.race([new Promise((resolve) => broker.once('message', resolve)), exited.then(() => null)]);
+  let said = '';
+  const ready = new Promise((resolve) => {
+    broker.stdio[3].on('data', (d) => {
+      said += d;
+      if (said.includes('\n')) resolve(JSON.parse(said));
+    });
+    broker.stdio[3].on('end', () => resolve(null));
+  });
+  const message = await Promise.race([ready, exited.then(() => null)]);
   if (message?.kind === 'ready') broker.kill('SIGTERM');
   const code = await exited;
   clearTimeout(timer);

@@ -1,6 +1,8 @@
 // The broker in this process: `spool broker start --foreground`, and the background broker's
-// process (cli/broker-daemon.ts), which tells its launcher over IPC when it accepts connections or
-// that another broker holds the data directory.
+// process (cli/broker-daemon.ts), which tells its launcher, on the pipe SPOOL_LAUNCHER_FD names
+// (client/broker-launcher.ts), when it accepts connections or that another broker holds the data
+// directory.
+import { closeSync, writeSync } from 'node:fs';
 import type { BrokerConfig } from '../../broker/broker-config.js';
 import type { LauncherMessage } from '../../client/broker-launcher.js';
 import { createLogger } from '../../common/logger.js';
@@ -8,10 +10,15 @@ import type { CliIo } from '../../term/io.js';
 
 export async function runForeground(config: BrokerConfig, io: CliIo): Promise<void> {
   const { runBroker, BrokerAlreadyRunningError } = await import('../../broker/daemon.js');
+  const launcherFd = launcherPipe(io.env);
   const tell = (message: LauncherMessage) => {
-    if (process.send === undefined) return;
-    process.send(message);
-    process.disconnect();
+    if (launcherFd === null) return;
+    try {
+      writeSync(launcherFd, `${JSON.stringify(message)}\n`);
+      closeSync(launcherFd);
+    } catch {
+      // The launcher is gone (killed while it waited): the broker runs on regardless.
+    }
   };
   try {
     await runBroker(config, {
@@ -27,4 +34,10 @@ export async function runForeground(config: BrokerConfig, io: CliIo): Promise<vo
     }
     throw err;
   }
+}
+
+/** The descriptor of the launcher's pipe; null in a terminal's `broker start --foreground`. */
+function launcherPipe(env: NodeJS.ProcessEnv): number | null {
+  const fd = Number(env.SPOOL_LAUNCHER_FD);
+  return env.SPOOL_LAUNCHER_FD !== undefined && Number.isInteger(fd) && fd > 2 ? fd : null;
 }
