@@ -160,12 +160,14 @@ function packChunks(outdir, chunks, entry) {
   const cjsChunkNames = [...chunks.values()].filter((c) => c.commonJs).map((c) => cjsName(c.name));
   const packOf = new Map(packs.slice(1).map((pack) => [pack.file.replace(/\.pack\.cjs$/, '.cjs'), pack.file]));
   const localRequires = (source) => {
-    // An action's chunk is loaded from its pack (not through its stub: one file less to read).
+    // An action's chunk is loaded from its pack (not through its stub: one file less to read),
+    // compiled from its code cache.
     for (const [name, pack] of packOf) {
-      source = source.split(`Promise.resolve().then(()=>require("./${name}"))`).join(`Promise.resolve().then(()=>require("./${pack}").__spoolChunk("${name}"))`);
+      source = source.split(`Promise.resolve().then(()=>require("./${name}"))`).join(`Promise.resolve().then(()=>__spoolPack("${pack}").__spoolChunk("${name}"))`);
     }
     for (const name of cjsChunkNames) source = source.split(`require("./${name}")`).join(`__spoolChunk("${name}")`);
-    return source;
+    // Packs run compiled by bin/code-cache.cjs (vm.Script), whose own import() has no loader.
+    return source.replace(/\bimport\(("[^"]+")\)/g, '__spoolImport($1)');
   };
   const homes = new Map();
   for (const pack of packs) {
@@ -175,6 +177,7 @@ function packChunks(outdir, chunks, entry) {
     const header = `'use strict';\nconst __spoolFactories={${factories.join(',\n')}};\n${CHUNK_LOADER}\n`;
     const file = join(outdir, pack.file);
     const body = pack.file === cjsName(entry.name) ? localRequires(readFileSync(file, 'utf8')) : '';
+    if (/\bimport\(/.test(factories.join('') + body)) throw new Error(`${pack.file}: an import() with no string literal; bin/code-cache.cjs cannot load it`);
     writeFileSync(file, `${header}${body}\nmodule.exports.__spoolChunk=__spoolChunk;\n`);
     for (const name of pack.members) if (!homes.has(name)) homes.set(name, pack.file);
   }
@@ -188,11 +191,16 @@ function packChunks(outdir, chunks, entry) {
 }
 
 /**
- * A pack's loader: the chunk's module from require.cache when a pack made it, else evaluated from
- * this pack's factory (replacing a stub's module being loaded), else the chunk's own file.
+ * A pack's loader: the chunk's module once this pack has it (a chunk is asked for by every chunk
+ * that imports it: no path work then), or from require.cache when a pack made it, else evaluated
+ * from this pack's factory (replacing a stub's module being loaded), else the chunk's own file.
+ * Another pack loads through the launchers' bin/code-cache.cjs (three directories up, as
+ * dist/bundle/cli sits in the package).
  */
-const CHUNK_LOADER = `const __spoolOwn=Symbol.for('spool.chunk');
-function __spoolChunk(name){const filename=require('node:path').join(__dirname,name);const cached=require.cache[filename];if(cached?.[__spoolOwn])return cached.exports;const factory=__spoolFactories[name];if(factory===void 0)return require('./'+name);const chunk=new(require('node:module'))(filename,module);chunk.filename=filename;chunk.paths=module.paths;chunk[__spoolOwn]=!0;require.cache[filename]=chunk;factory.call(chunk.exports,chunk.exports,require,chunk,filename,__dirname);chunk.loaded=!0;return chunk.exports}`;
+const CHUNK_LOADER = `const __spoolOwn=Symbol.for('spool.chunk'),__spoolLoaded=new Map(),__spoolDir=require('node:path').join(__dirname,'_').slice(0,-1);
+function __spoolImport(specifier){return require('../../../bin/code-cache.cjs').dynamicImport(__dirname,specifier)}
+function __spoolPack(file){return require('../../../bin/code-cache.cjs').requireWithCodeCache(__spoolDir+file)}
+function __spoolChunk(name){const known=__spoolLoaded.get(name);if(known!==void 0)return known.exports;const filename=__spoolDir+name;const cached=require.cache[filename];if(cached?.[__spoolOwn]){__spoolLoaded.set(name,cached);return cached.exports}const factory=__spoolFactories[name];if(factory===void 0)return require('./'+name);const chunk=new(require('node:module'))(filename,module);chunk.filename=filename;chunk.paths=module.paths;chunk[__spoolOwn]=!0;require.cache[filename]=chunk;__spoolLoaded.set(name,chunk);factory.call(chunk.exports,chunk.exports,require,chunk,filename,__dirname);chunk.loaded=!0;return chunk.exports}`;
 
 /** esbuild refuses what CommonJS cannot express (a top-level await). */
 async function transformsToCommonJs(source) {

@@ -209,16 +209,21 @@ describe('e2e > start-up loads only what a command uses', () => {
     }
   });
 
-  test("the build leaves the broker's bundle a V8 code cache that this Node accepts", (t) => {
-    const bundle = join(PROJECT_ROOT, 'dist', 'bundle', 'broker', 'broker-daemon.cjs');
-    if ((statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1) < statSync(join(PROJECT_ROOT, 'dist', 'src', 'cli', 'broker-daemon.js')).mtimeMs) {
-      t.skip('the bundle is older than tsc\'s output (a bare tsc): the broker runs the compiled modules');
-      return;
-    }
-    // As bin/spool-broker.cjs compiles it (scripts/broker-code-cache.mjs fails with a warning only).
-    const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
-    assert.equal(script.cachedDataRejected, false);
-  });
+  for (const [what, bundlePath, compiledPath] of [
+    ["the broker's bundle", ['broker', 'broker-daemon.cjs'], ['cli', 'broker-daemon.js']],
+    ["the CLI's entry", ['cli', 'spool.cjs'], ['cli', 'main.js']],
+  ] as const) {
+    test(`the build leaves ${what} a V8 code cache that this Node accepts`, (t) => {
+      const bundle = join(PROJECT_ROOT, 'dist', 'bundle', ...bundlePath);
+      if ((statSync(bundle, { throwIfNoEntry: false })?.mtimeMs ?? -1) < statSync(join(PROJECT_ROOT, 'dist', 'src', ...compiledPath)).mtimeMs) {
+        t.skip("the bundle is older than tsc's output (a bare tsc): the compiled modules run");
+        return;
+      }
+      // As bin/code-cache.cjs compiles it (scripts/code-caches.mjs fails with a warning only).
+      const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
+      assert.equal(script.cachedDataRejected, false);
+    });
+  }
 
   test('bin/spool.cjs runs the bundle when it is at least as new as the compiled modules, else them', async () => {
     const bundle = join(PROJECT_ROOT, 'dist', 'bundle', 'cli', 'spool.cjs');
