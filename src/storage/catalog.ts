@@ -1,6 +1,6 @@
 // Catalog: topics, their configs and their partitions in index.db. Statements are prepared once
 // and named <table><Verb>[By<Key>].
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../common/random-bytes.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 

@@ -1,20 +1,19 @@
 // Opening index.db: better-sqlite3 in WAL mode with synchronous=NORMAL (a crash of the process
 // loses nothing committed; the segment files stay the truth for records anyway), then any
 // migrations not yet applied, each in its own transaction.
+import Database from 'better-sqlite3';
 import { chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type BetterSqlite3 from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 
-export type SqliteDatabase = BetterSqlite3.Database;
+export type SqliteDatabase = Database.Database;
 
 const CACHE_KIB = 1024;
 
-// Loaded with require() and told where its addon is: an ESM import makes Node scan the CommonJS
-// entry for export names, and without nativeBinding the `bindings` package searches a dozen
-// paths (stack trace and path joins included). Both only slow the broker's start.
+// Imported statically so that the broker's bundle carries better-sqlite3's JavaScript
+// (scripts/bundle-cli.mjs), and told where its addon is: without nativeBinding the `bindings`
+// package searches a dozen paths (stack trace and path joins included) at every broker start.
 const require = createRequire(import.meta.url);
-const Database = require('better-sqlite3') as typeof BetterSqlite3;
 let addonPath: string | undefined | null = null;
 
 function nativeBinding(): { nativeBinding?: string } {

@@ -14,7 +14,7 @@ import {
   topicNameProblem,
   type TopicConfig,
 } from '../common/topic-config.js';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../common/random-bytes.js';
 import { Catalog, type PartitionRow, type TopicRow } from './catalog.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { INDEX_DB_FILE, TOPICS_DIR, partitionDir, topicDir } from './file-names.js';

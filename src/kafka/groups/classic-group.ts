@@ -20,7 +20,7 @@
 //                        transition: join of a new member, the leader's rejoin, a changed
 //                        subscription, leave, failure -> PreparingRebalance
 //   Dead                 deleted, or handed to spool's own coordinator; nothing may join this object
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../../common/node-crypto.js';
 import { ErrorCode } from '../../common/error-codes.js';
 
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
@@ -131,7 +131,7 @@ export class ClassicGroup {
   }
 
   generateMemberId(clientId: string, groupInstanceId: string | null): string {
-    return `${groupInstanceId ?? clientId}-${randomUUID()}`;
+    return `${groupInstanceId ?? clientId}-${nodeCrypto().randomUUID()}`;
   }
 
   /** The longest rebalance timeout of the members: how long a join phase may last. */

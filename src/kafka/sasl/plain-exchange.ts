@@ -2,7 +2,7 @@
 // passwords, so the password is checked against the user's SCRAM keys: derived with the stored
 // salt and iteration count (SCRAM-SHA-512's if the user has them, else SCRAM-SHA-256's) and
 // compared with the stored key.
-import { timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../../common/node-crypto.js';
 import type { KafkaUserStore } from '../../storage/kafka-users.js';
 import { keysFromSaltedPassword, saltedPassword, type ScramMechanism } from './scram-credential.js';
 import { SaslFailure, invalidCredentials, type SaslExchange, type SaslStep } from './sasl-exchange.js';
@@ -32,7 +32,7 @@ export class PlainExchange implements SaslExchange {
       const credential = this.#users.credential(user, mechanism);
       if (credential === undefined) continue;
       const salted = await saltedPassword(mechanism, password, credential.salt, credential.iterations);
-      if (!timingSafeEqual(keysFromSaltedPassword(mechanism, salted).storedKey, credential.storedKey)) break;
+      if (!nodeCrypto().timingSafeEqual(keysFromSaltedPassword(mechanism, salted).storedKey, credential.storedKey)) break;
       return { response: Buffer.alloc(0), user };
     }
     throw invalidCredentials('PLAIN');

@@ -5,7 +5,7 @@
 //   ClientKey      = HMAC(SaltedPassword, "Client Key")     (never stored)
 //   StoredKey      = H(ClientKey)
 //   ServerKey      = HMAC(SaltedPassword, "Server Key")
-import { createHash, createHmac, pbkdf2, randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../common/node-crypto.js';
 
 export const SCRAM_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type ScramMechanism = (typeof SCRAM_MECHANISMS)[number];
@@ -32,15 +32,15 @@ export function isScramMechanism(name: string): name is ScramMechanism {
 export function saltedPassword(mechanism: ScramMechanism, password: string, salt: Buffer, iterations: number): Promise<Buffer> {
   const hash = hashOf(mechanism);
   const length = hash === 'sha256' ? 32 : 64;
-  return new Promise((resolve, reject) => pbkdf2(Buffer.from(password, 'utf8'), salt, iterations, length, hash, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) => nodeCrypto().pbkdf2(Buffer.from(password, 'utf8'), salt, iterations, length, hash, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 export function hmac(mechanism: ScramMechanism, key: Buffer, data: string | Buffer): Buffer {
-  return createHmac(hashOf(mechanism), key).update(data).digest();
+  return nodeCrypto().createHmac(hashOf(mechanism), key).update(data).digest();
 }
 
 export function digest(mechanism: ScramMechanism, data: Buffer): Buffer {
-  return createHash(hashOf(mechanism)).update(data).digest();
+  return nodeCrypto().createHash(hashOf(mechanism)).update(data).digest();
 }
 
 export function keysFromSaltedPassword(mechanism: ScramMechanism, salted: Buffer): { storedKey: Buffer; serverKey: Buffer } {
@@ -49,7 +49,7 @@ export function keysFromSaltedPassword(mechanism: ScramMechanism, salted: Buffer
 
 /** New credentials for a password: a fresh random salt, `iterations` rounds. */
 export async function scramKeys(mechanism: ScramMechanism, password: string, iterations = DEFAULT_SCRAM_ITERATIONS): Promise<ScramKeys> {
-  const salt = randomBytes(SALT_BYTES);
+  const salt = nodeCrypto().randomBytes(SALT_BYTES);
   const salted = await saltedPassword(mechanism, password, salt, iterations);
   return { salt, iterations, ...keysFromSaltedPassword(mechanism, salted) };
 }

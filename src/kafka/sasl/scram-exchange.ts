@@ -9,7 +9,7 @@
 // AuthMessage = client-first-bare "," server-first "," client-final-without-proof. The proof is
 // ClientKey XOR HMAC(StoredKey, AuthMessage), so H(proof XOR that) must equal StoredKey: the
 // password never crosses the wire and is never needed here. Channel binding is not offered.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { nodeCrypto } from '../../common/node-crypto.js';
 import type { KafkaUserStore } from '../../storage/kafka-users.js';
 import { digest, hmac, type ScramMechanism } from './scram-credential.js';
 import { SaslFailure, invalidCredentials, type SaslExchange, type SaslStep } from './sasl-exchange.js';
@@ -30,7 +30,7 @@ export class ScramExchange implements SaslExchange {
   };
 
   /** `serverNonce`: the server's half of the nonce (random; fixed only by tests of RFC vectors). */
-  constructor(mechanism: ScramMechanism, users: KafkaUserStore, serverNonce: () => string = () => randomBytes(18).toString('base64')) {
+  constructor(mechanism: ScramMechanism, users: KafkaUserStore, serverNonce: () => string = () => nodeCrypto().randomBytes(18).toString('base64')) {
     this.#mechanism = mechanism;
     this.#users = users;
     this.#serverNonce = serverNonce;
@@ -65,7 +65,7 @@ export class ScramExchange implements SaslExchange {
         if (proof.length !== signature.length) throw invalidCredentials(this.#mechanism);
         const clientKey = Buffer.alloc(proof.length);
         for (let i = 0; i < proof.length; i++) clientKey[i] = proof[i]! ^ signature[i]!;
-        if (!timingSafeEqual(digest(this.#mechanism, clientKey), state.storedKey)) throw invalidCredentials(this.#mechanism);
+        if (!nodeCrypto().timingSafeEqual(digest(this.#mechanism, clientKey), state.storedKey)) throw invalidCredentials(this.#mechanism);
         const serverSignature = hmac(this.#mechanism, state.serverKey, authMessage).toString('base64');
         return { response: Buffer.from(`v=${serverSignature}`, 'utf8'), user: state.first.user };
       }

@@ -5,7 +5,7 @@
 // keys share an entry only through a SHA-256 collision. Memory: about 100 B per key (V8 Map
 // entry, string header, a short key, 8 B of offset), so 10,000 keys cost ~1 MB and a million
 // ~100 MB; `maxKeys` bounds it (a full map ends the key scan early, see log-compactor.ts).
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../common/node-crypto.js';
 
 const MAX_RAW_KEY_BYTES = 64;
 /** Not a latin1 char: digests get it as a prefix, raw keys can never contain it. */
@@ -32,7 +32,7 @@ export class LatestOffsets {
   /** The map key of the `length` key bytes at `start` in `data`. */
   static keyOf(data: Buffer, start: number, length: number): string {
     if (length <= MAX_RAW_KEY_BYTES) return data.toString('latin1', start, start + length);
-    const digest = createHash('sha256').update(data.subarray(start, start + length)).digest('binary');
+    const digest = nodeCrypto().createHash('sha256').update(data.subarray(start, start + length)).digest('binary');
     return DIGEST_PREFIX + digest;
   }
 
