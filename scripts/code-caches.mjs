@@ -1,6 +1,7 @@
 // Makes the V8 code caches the launchers compile the bundles from (bin/code-cache.cjs), NAME.cache
 // beside each: the broker's bundle (bin/spool-broker.cjs; about 12 ms of its start), the CLI's
-// entry (bin/spool.cjs; about 6 ms of `spool --help`) and the packs of the commands run below.
+// entry (bin/spool.cjs; about 6 ms of `spool --help`) and the packs of the commands run below
+// (broker start and stop, produce, consume).
 // V8 caches what has been compiled, so each cache is written at the exit of a real run
 // (SPOOL_WRITE_CODE_CACHE=1): a broker on a scratch data dir, then commands against it, the
 // last one `spool --help` (which builds every command's flags), whose entry cache is the one
@@ -57,9 +58,22 @@ function runCommands(dataDir) {
   }
 }
 
+/** `spool broker start` and `broker stop` on a data dir of their own. */
+function startAndStop(dataDir) {
+  for (const args of [['broker', 'start'], ['broker', 'stop']]) {
+    const run = spawnSync(process.execPath, [join(root, 'bin/spool.cjs'), '--data-dir', dataDir, ...args], { encoding: 'utf8', env, timeout: 30_000 });
+    if (run.status !== 0) console.warn(`code-caches: spool ${args.join(' ')} exited with ${run.status}: ${run.stderr.trim()}`);
+  }
+}
+
 const dataDir = mkdtempSync(join(tmpdir(), 'spool-cc-'));
+const startDir = mkdtempSync(join(tmpdir(), 'spool-cc-'));
 try {
+  // First: the broker that `broker start` spawns writes the broker's cache too; the one below,
+  // stopped after produce and consume, writes it last.
+  startAndStop(startDir);
   await withBroker(dataDir, () => runCommands(dataDir));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(startDir, { recursive: true, force: true });
 }

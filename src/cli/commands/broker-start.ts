@@ -1,10 +1,13 @@
 // spool broker start (SPEC §3 broker): the daemon in the background (waiting until it accepts
-// connections) or in this process (--foreground). Loaded only when `broker start` runs.
+// connections) or in this process (--foreground). Loaded only when `broker start` runs, with the
+// client and the launcher (one pack of the bundle: one file to read before the spawn).
 import type { Command } from 'commander';
 import type { BrokerConfig } from '../../broker/broker-config.js';
 import type { Connection } from '../../client/connection.js';
 import { globalOptions, type GlobalOptions } from '../global-options.js';
 import type { CliIo } from '../../term/io.js';
+import { launchBroker } from '../../client/broker-launcher.js';
+import { connectToOwner, tryConnect } from '../broker-client.js';
 import { withSpinner } from '../spinner.js';
 import { localOnly } from './broker-local-only.js';
 import { brokerArgs, brokerConfig, type StartFlags } from './broker-settings.js';
@@ -21,10 +24,6 @@ export async function brokerStart(flags: StartFlags, command: Command, io: CliIo
 }
 
 async function startBackground(globals: GlobalOptions, config: BrokerConfig, flags: StartFlags, io: CliIo): Promise<void> {
-  const [{ tryConnect, connectToOwner }, { launchBroker }] = await Promise.all([
-    import('../broker-client.js'),
-    import('../../client/broker-launcher.js'),
-  ]);
   const existing = await tryConnect(config.socketPath);
   if (existing !== null) {
     await sayAlreadyRunning(existing, io);
