@@ -22,7 +22,7 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ESM_REQUIRE_BANNER, convertChunksToCommonJs } from './commonjs-chunks.mjs';
+import { COMMONJS_BANNER, COMMONJS_OPTIONS, ESM_REQUIRE_BANNER, convertChunksToCommonJs } from './commonjs-chunks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle/cli`;
@@ -86,14 +86,8 @@ await build({
   outdir: brokerOutdir,
   outExtension: { '.js': '.cjs' },
   bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
-  define: { 'import.meta.url': '__spoolModuleUrl' },
-  banner: { js: "const __spoolModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  ...COMMONJS_OPTIONS,
+  banner: { js: COMMONJS_BANNER },
   plugins: [externals(BROKER_BUNDLED_PACKAGES)],
 });
 const cli = await build({

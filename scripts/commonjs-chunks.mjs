@@ -15,7 +15,19 @@ import { transform } from 'esbuild';
 /** The createRequire banner of ES module chunks; CommonJS has its own require. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __spoolCreateRequire } from 'node:module';\nconst require = __spoolCreateRequire(import.meta.url);";
-const MODULE_URL_BANNER = "const __spoolModuleUrl = require('node:url').pathToFileURL(__filename).href;";
+/** What stands for import.meta.url in CommonJS output: the file's own URL. */
+export const COMMONJS_BANNER = "const __spoolModuleUrl = require('node:url').pathToFileURL(__filename).href;";
+/** esbuild's options for CommonJS output (the broker's bundle, and the chunks turned here). */
+export const COMMONJS_OPTIONS = {
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  // import.meta.url, as each file's own URL (the banner).
+  define: { 'import.meta.url': '__spoolModuleUrl' },
+};
 
 /** `@scope/name/sub` -> ['@scope/name', './sub']; `name` -> ['name', '.']. */
 function splitSpecifier(specifier) {
@@ -97,16 +109,7 @@ export async function convertChunksToCommonJs(root, outdir, metafile, entryName)
     if (!source.startsWith(ESM_REQUIRE_BANNER)) throw new Error(`${chunk.name}: the require banner is missing`);
     source = source.slice(ESM_REQUIRE_BANNER.length);
     const usesModuleUrl = source.includes('import.meta.url');
-    const result = await transform(source, {
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      minifyWhitespace: true,
-      minifySyntax: true,
-      logLevel: 'warning',
-      define: { 'import.meta.url': '__spoolModuleUrl' },
-      banner: usesModuleUrl ? MODULE_URL_BANNER : '',
-    });
+    const result = await transform(source, { ...COMMONJS_OPTIONS, banner: usesModuleUrl ? COMMONJS_BANNER : '' });
     if (result.code.includes('import.meta')) throw new Error(`${chunk.name}: import.meta left in a CommonJS chunk`);
     writeFileSync(join(outdir, chunk.name.replace(/\.js$/, '.cjs')), result.code);
     rmSync(join(outdir, chunk.name));
