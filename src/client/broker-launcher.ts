@@ -18,7 +18,7 @@ import type { Locations } from '../common/paths.js';
 import { BROKER_LOG_FILE } from '../storage/file-names.js';
 
 /** The launcher's end of the pipe, as the broker's process sees it (its descriptor 3). */
-export const LAUNCHER_FD_ENV = 'SPOOL_LAUNCHER_FD';
+const LAUNCHER_FD_ENV = 'SPOOL_LAUNCHER_FD';
 const LAUNCHER_FD = 3;
 /** A message is one short JSON line; more than this is not one. */
 const MESSAGE_MAX_BYTES = 4096;
