@@ -14,6 +14,8 @@ import { reportSpoolError } from './report-error.js';
 const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'never'];
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<void> {
+  // No 2 MiB huge page for the CRC addon's allocator: 2 MiB of the broker's RSS (records/crc32c.ts).
+  process.env.MIMALLOC_ALLOW_THP ??= '0';
   try {
     const { locations, flags } = parseDaemonArgs(argv.slice(2));
     await runForeground(brokerConfig(locations, flags, io.env), io);

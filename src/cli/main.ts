@@ -13,6 +13,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<voi
   // render and never clears them: a live view would grow by megabytes a minute. Set before any
   // ui/ module loads React.
   process.env.NODE_ENV ??= 'production';
+  // No 2 MiB huge page for the CRC addon's allocator (records/crc32c.ts); the broker this
+  // process may launch inherits it.
+  process.env.MIMALLOC_ALLOW_THP ??= '0';
   // A reader that goes away (`spool --help | head`) is not an error: stop writing, quietly.
   io.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') reportError(err, io);

@@ -42,6 +42,12 @@ function makeTable(): Int32Array {
 
 // require() rather than an ESM import: Node would scan the addon's CommonJS loader (28 KB) for
 // its export names first, and it loads only when a large input needs it.
+//
+// The addon's allocator (mimalloc) reserves its arena with MADV_HUGEPAGE, so its first allocation
+// makes a whole 2 MiB page resident for a few bytes of state: 2 MiB of the broker's RSS. spool's
+// own processes (cli/main.ts, cli/broker-daemon.ts) set MIMALLOC_ALLOW_THP=0, which mimalloc reads
+// as the addon loads and which then turns transparent huge pages off for the process (prctl);
+// nothing else in Node asks for them. A library user's process is left as it is.
 function loadNative(): Crc32c {
   const addon = createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: (input: Buffer, initialState?: number) => number };
   return addon.crc32c;
