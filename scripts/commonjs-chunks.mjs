@@ -111,7 +111,7 @@ export async function convertChunksToCommonJs(root, outdir, metafile, entryName)
     const usesModuleUrl = source.includes('import.meta.url');
     const result = await transform(source, { ...COMMONJS_OPTIONS, banner: usesModuleUrl ? COMMONJS_BANNER : '' });
     if (result.code.includes('import.meta')) throw new Error(`${chunk.name}: import.meta left in a CommonJS chunk`);
-    writeFileSync(join(outdir, chunk.name.replace(/\.js$/, '.cjs')), result.code);
+    writeFileSync(join(outdir, chunk.name.replace(/\.js$/, '.cjs')), settleFunctionExports(result.code));
     rmSync(join(outdir, chunk.name));
   }
   const entry = chunks.get(`${entryName}.js`);
@@ -204,6 +204,40 @@ const CHUNK_LOADER = `const __spoolOwn=Symbol.for('spool.chunk'),__spoolLoaded=n
 function __spoolImport(specifier){return require('../../../bin/code-cache.cjs').dynamicImport(__dirname,specifier)}
 function __spoolPack(file){return require('../../../bin/code-cache.cjs').requireWithCodeCache(__spoolDir+file)}
 function __spoolChunk(name){const known=__spoolLoaded.get(name);if(known!==void 0)return known.exports;const filename=__spoolDir+name;const cached=require.cache[filename];if(cached?.[__spoolOwn]){__spoolLoaded.set(name,cached);return cached.exports}const factory=__spoolFactories[name];if(factory===void 0)return require('./'+name);const chunk=new(require('node:module'))(filename,module);chunk.filename=filename;chunk.paths=module.paths;chunk[__spoolOwn]=!0;require.cache[filename]=chunk;__spoolLoaded.set(name,chunk);factory.call(chunk.exports,chunk.exports,require,chunk,filename,__dirname);chunk.loaded=!0;return chunk.exports}`;
+
+/**
+ * esbuild's CommonJS output exports through two getters per name (ES module live bindings): the
+ * one __export defines, and the one __toCommonJS copies it into, `() => from[key]`, a keyed load
+ * that every export shares and so turns megamorphic. Every call of another chunk's function then
+ * pays a generic property lookup: a tenth of a produce's CPU went to it, in the varint writers
+ * called per record. A function's or class's declared binding never changes (this checks that
+ * nothing assigns it), so once the chunk has run, its module's exports are replaced by an object where
+ * those names are plain values; other exports keep their getters. A chunk that requires this one
+ * while it is still running (a cycle) keeps the first object, which stays right, only slower.
+ */
+export function settleFunctionExports(code) {
+  const exported = /__export\(\w+,\{([^}]*)\}\)/.exec(code);
+  if (exported === null) return code;
+  const settled = [];
+  for (const entry of exported[1].split(',')) {
+    const match = /^("?)([\w$]+)\1:\(\)=>([\w$]+)$/.exec(entry);
+    if (match === null) continue;
+    const [, , name, local] = match;
+    const declared = new RegExp(`(^|[^\\w$.])(function\\*? ?${escapeRegExp(local)}\\(|class ${escapeRegExp(local)}[ {])`).test(code);
+    const assigned = new RegExp(`(^|[^\\w$.])${escapeRegExp(local)}(=[^=>]|\\+\\+|--|[-+*/%&|^]=)`).test(code);
+    if (declared && !assigned) settled.push(name);
+  }
+  if (settled.length === 0) return code;
+  const settle =
+    `;((e,n)=>{const o={};for(const k of Object.getOwnPropertyNames(e)){const d=Object.getOwnPropertyDescriptor(e,k);` +
+    `Object.defineProperty(o,k,n.includes(k)?{value:e[k],enumerable:!0}:d)}module.exports=o})(module.exports,${JSON.stringify(settled)});\n`;
+  // Before esbuild's closing annotation of the export names, which must stay last for Node's
+  // CommonJS lexer (and for the stubs that copy it).
+  const annotation = /0&&\(module\.exports=\{[^}]*\}\);?\s*$/.exec(code);
+  return annotation === null ? code + settle : code.slice(0, annotation.index) + settle + code.slice(annotation.index);
+}
+
+const escapeRegExp = (text) => text.replace(/[$]/g, '\\$&');
 
 /** esbuild refuses what CommonJS cannot express (a top-level await). */
 async function transformsToCommonJs(source) {

@@ -8,10 +8,11 @@
 // path is CommonJS: --version, --help, produce and consume never start the ES module loader.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import Module from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 import { after, before, describe, test } from 'node:test';
 import { PROJECT_ROOT, SPOOL_BIN, spoolEnv } from '../helpers/spool-cli.js';
@@ -229,6 +230,34 @@ describe('e2e > start-up loads only what a command uses', () => {
       assert.equal(script.cachedDataRejected, false);
     });
   }
+
+  test("the bundle's CommonJS chunks hand each other their functions as plain values, not through getters", () => {
+    const dir = join(PROJECT_ROOT, 'dist', 'bundle', 'cli');
+    // The varint writers, called per record by produce, from a chunk of their own.
+    const stub = readdirSync(dir).find((name) => name.endsWith('.cjs') && !name.endsWith('.pack.cjs') && /0&&\(module\.exports=\{[^}]*\bwriteVarint\b/.test(readFileSync(join(dir, name), 'utf8')));
+    assert.ok(stub !== undefined, 'a chunk exports writeVarint');
+    const probe = `const m=require(${JSON.stringify(join(dir, stub))});const d=Object.getOwnPropertyDescriptor(m,'writeVarint');console.log(JSON.stringify({ value: typeof d.value, get: typeof d.get, works: m.writeVarint(Buffer.alloc(5), 0, 300) }))`;
+    const out = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    assert.equal(out.status, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), { value: 'function', get: 'undefined', works: 2 });
+  });
+
+  test('the build settles only exports whose binding cannot change (function and class declarations never assigned)', async () => {
+    const { settleFunctionExports } = (await import(pathToFileURL(join(PROJECT_ROOT, 'scripts', 'commonjs-chunks.mjs')).href)) as { settleFunctionExports: (code: string) => string };
+    const chunk = (body: string) =>
+      'var __defProp=Object.defineProperty;var __export=(target,all)=>{for(var name in all)__defProp(target,name,{get:all[name],enumerable:!0})};' +
+      `var stdin_exports={};__export(stdin_exports,{fixed:()=>fixed,moved:()=>moved,counter:()=>counter,Shape:()=>Shape});module.exports=stdin_exports;${body}\n` +
+      '0&&(module.exports={fixed,moved,counter,Shape});';
+    const code = settleFunctionExports(chunk('function fixed(){return 1}function moved(){return 2}let counter=0;class Shape{}function bump(){counter++;moved=()=>3}'));
+    const module = { exports: {} as Record<string, unknown> };
+    new Function('module', 'exports', code)(module, module.exports);
+    const kind = (name: string) => ('value' in Object.getOwnPropertyDescriptor(module.exports, name)! ? 'value' : 'getter');
+    assert.deepEqual(
+      ['fixed', 'moved', 'counter', 'Shape'].map((name) => [name, kind(name)]),
+      [['fixed', 'value'], ['moved', 'getter'], ['counter', 'getter'], ['Shape', 'value']],
+    );
+    assert.match(code, /0&&\(module\.exports=\{fixed,moved,counter,Shape\}\);$/, "esbuild's export annotation stays last");
+  });
 
   test('bin/spool.cjs runs the bundle when it is at least as new as the compiled modules, else them', async () => {
     const bundle = join(PROJECT_ROOT, 'dist', 'bundle', 'cli', 'spool.cjs');
