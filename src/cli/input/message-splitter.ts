@@ -39,7 +39,7 @@ export class MessageSplitter {
     }
     // A one-byte delimiter cannot straddle the boundary: join the carry with the chunk only up
     // to the first delimiter. Longer delimiters (rare) take the simple path of one full join.
-    const at = this.#delimiterByte >= 0 ? chunk.indexOf(this.#delimiterByte) : -1;
+    const at = this.#delimiterByte >= 0 ? chunk.indexOf(this.#delimiterByte, 0) : -1;
     if (at < 0) {
       this.#data = Buffer.concat([carry, chunk]);
       return;
@@ -73,7 +73,9 @@ export class MessageSplitter {
     if (this.#delimiterByte < 0) throw new RangeError('runs of messages need a one-byte delimiter');
     do {
       const data = this.#data;
-      const last = data.lastIndexOf(this.#delimiterByte);
+      // Offsets given: Buffer's indexOf turns a missing one into NaN, which throws its optimised
+      // code (shared with the framing loop's calls) away.
+      const last = data.lastIndexOf(this.#delimiterByte, data.length - 1);
       if (last >= this.#pos) {
         this.buf = data;
         this.start = this.#pos;
@@ -98,6 +100,14 @@ export class MessageSplitter {
     if (this.#pos < data.length) this.#carry = this.#dataOwned ? data.subarray(this.#pos) : Buffer.from(data.subarray(this.#pos));
     this.#pos = data.length;
     return false;
+  }
+
+  /**
+   * Whether `buf` is the splitter's own join of a message that spanned two chunks (with a one-byte
+   * delimiter, a run from it is that one message), not the reader's memory.
+   */
+  get joined(): boolean {
+    return this.#dataOwned;
   }
 
   /** At end of input: the unterminated last message, if there is one (once). */

@@ -123,7 +123,15 @@ async function produceAll(target: Target, topic: TopicMetadata, settings: Produc
         while (splitter.nextRun()) {
           const { buf, end } = splitter;
           for (let pos = splitter.start; pos < end; ) {
-            pos = sender.sendRun(buf, pos, end, timestamp);
+            // A line that spanned two input chunks lies in a join of the splitter's, outside the
+            // input's memory: it goes as one record, so that framed runs are only ever copied
+            // within that memory (one code path in the framing loop, records/batch-builder.ts).
+            if (splitter.joined) {
+              sender.send(buf, pos, end - 1, timestamp);
+              pos = end;
+            } else {
+              pos = sender.sendRun(buf, pos, end, timestamp);
+            }
             if (producer.backlogged) await producer.whenWritable();
             if (producer.failure !== null) break reading;
           }

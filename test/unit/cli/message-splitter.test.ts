@@ -44,12 +44,16 @@ describe('cli > MessageSplitter', () => {
     splitter.feed(Buffer.from('a\nbb\nccc'));
     assert.ok(splitter.nextRun());
     assert.equal(splitter.buf.toString('utf8', splitter.start, splitter.end), 'a\nbb\n');
+    assert.equal(splitter.joined, false);
     assert.equal(splitter.nextRun(), false);
-    splitter.feed(Buffer.from('c\nd\n'));
+    const second = Buffer.from('c\nd\n');
+    splitter.feed(second);
     assert.ok(splitter.nextRun());
     assert.equal(splitter.buf.toString('utf8', splitter.start, splitter.end), 'cccc\n');
+    assert.equal(splitter.joined, true, 'the message that spanned the chunks is a join of its own');
     assert.ok(splitter.nextRun());
     assert.equal(splitter.buf.toString('utf8', splitter.start, splitter.end), 'd\n');
+    assert.equal(splitter.joined, false, "the rest of the chunk is the reader's memory again");
     assert.equal(splitter.nextRun(), false);
     assert.equal(splitter.finish(), false);
   });
