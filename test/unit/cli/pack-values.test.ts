@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { packValues, type PackLimits } from '../../../src/cli/consume/pack-values.js';
 import { CorruptBatchError } from '../../../src/common/errors.js';
 import { encodeRecordBatch } from '../../../src/records/encode-batch.js';
+import { filterBatch } from '../../../src/records/encode-records.js';
 import { ATTRIBUTES_OFFSET, CONTROL_MASK, RECORD_COUNT_OFFSET, RECORDS_OFFSET, batchSizeAt, sealBatch, stampBaseOffset } from '../../../src/records/record-batch.js';
 import { RecordCursor } from '../../../src/records/record-cursor.js';
 import type { ProducerRecord } from '../../../src/records/record.js';
@@ -99,14 +100,19 @@ describe('cli > packValues', () => {
     check(log(MIXED, 0, [0, 2]), { fetchOffset: 3 });
   });
 
-  // Both loops: whole batches (no chunks to cut) and the general one (chunks cut).
-  const bothPaths = [null, { bytes: 1 << 20, onChunk: () => {} }];
+  // Both loops: whole batches, and the general one (a --until time far ahead makes it read
+  // every record's timestamp).
+  const bothPaths: PackLimits[] = [
+    { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity },
+    { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: Number.MAX_SAFE_INTEGER, maxRecords: Infinity },
+  ];
 
   test('a record whose length runs past its batch is refused', () => {
     const records = log([[rec('one'), rec('two')]]);
     records[RECORDS_OFFSET] = 0x7e; // the first record's length: 63 bytes, far past the batch
-    for (const chunking of bothPaths) {
-      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }, chunking), CorruptBatchError);
+    for (const limits of bothPaths) {
+      assert.throws(() => packValues(Buffer.from(records), limits), CorruptBatchError);
+      assert.throws(() => packValues(Buffer.from(records), limits, { bytes: 1, onChunk: () => {} }), CorruptBatchError);
     }
   });
 
@@ -115,8 +121,9 @@ describe('cli > packValues', () => {
     const valueLengthAt = RECORDS_OFFSET + 1 + 1 + 1 + 1 + 1; // length, attributes, timestamp, offset, key length (null)
     assert.equal(records[valueLengthAt], 6); // zigzag(3)
     records[valueLengthAt] = 40; // zigzag(20)
-    for (const chunking of bothPaths) {
-      assert.throws(() => packValues(Buffer.from(records), { fetchOffset: 0, stopOffset: Infinity, untilTimestamp: null, maxRecords: Infinity }, chunking), CorruptBatchError);
+    for (const limits of bothPaths) {
+      assert.throws(() => packValues(Buffer.from(records), limits), CorruptBatchError);
+      assert.throws(() => packValues(Buffer.from(records), limits, { bytes: 1, onChunk: () => {} }), CorruptBatchError);
     }
   });
 
@@ -126,7 +133,7 @@ describe('cli > packValues', () => {
     const whole = Buffer.from(records);
     const general = Buffer.from(records);
     const a = packValues(whole, limits);
-    const b = packValues(general, limits, { bytes: Infinity, onChunk: () => assert.fail('no chunk is that large') });
+    const b = packValues(general, { ...limits, untilTimestamp: Number.MAX_SAFE_INTEGER });
     assert.deepEqual(a, b);
     assert.ok(whole.subarray(0, a.bytes).equals(general.subarray(0, b.bytes)));
   });
@@ -167,6 +174,28 @@ describe('cli > packValues', () => {
       }
       if (bytes === 1) assert.equal(cuts.length, all.records);
       if (bytes === 100_000) assert.equal(cuts.length, 0);
+    }
+  });
+
+  test('a cut inside a batch with gaps (compaction) reports an offset its records reached, never past them', () => {
+    const full = log([[rec('v0'), rec('v1'), rec('v2'), rec('v3'), rec('v4'), rec('v5')]], 10);
+    const kept = new Set([10, 12, 13, 15]);
+    const filtered = filterBatch(new RecordCursor(), full, 0, full.length, (cursor) => kept.has(cursor.offset));
+    assert.equal(filtered.kept, 'some');
+    const records = (filtered as { batch: Buffer }).batch;
+    for (const limits of bothPaths) {
+      const cuts: number[] = [];
+      const copy = Buffer.from(records);
+      const result = packValues(copy, { ...limits, fetchOffset: 10 }, { bytes: 1, onChunk: (_end, nextOffset) => cuts.push(nextOffset) });
+      assert.equal(copy.toString('latin1', 0, result.bytes), 'v0\nv2\nv3\nv5\n');
+      assert.equal(result.nextOffset, 16, 'the batch reports its last offset');
+      const reached = [11, 13, 14, 16];
+      assert.equal(cuts.length, reached.length);
+      cuts.forEach((nextOffset, i) => {
+        assert.ok(nextOffset <= reached[i]!, `cut ${i}: ${nextOffset} is past the records written (${reached[i]})`);
+        // At least one offset further per record written (exact when the offsets have no gaps).
+        assert.ok(nextOffset >= 10 + i + 1, `cut ${i}: ${nextOffset} does not move past the records before`);
+      });
     }
   });
 
