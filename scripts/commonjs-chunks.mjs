@@ -211,9 +211,9 @@ function __spoolChunk(name){const known=__spoolLoaded.get(name);if(known!==void 
  * that every export shares and so turns megamorphic. Every call of another chunk's function then
  * pays a generic property lookup: a tenth of a produce's CPU went to it, in the varint writers
  * called per record. A function's or class's declared binding never changes (this checks that
- * nothing assigns it), so once the chunk has run, its module's exports are replaced by an object where
- * those names are plain values; other exports keep their getters. A chunk that requires this one
- * while it is still running (a cycle) keeps the first object, which stays right, only slower.
+ * nothing assigns it), so once the chunk has run, its module's exports are replaced by an object
+ * where those names are plain values; other exports keep their getters. A chunk that requires
+ * this one while it is still running (a cycle) keeps the first object: right, only slower.
  */
 export function settleFunctionExports(code) {
   const exported = /__export\(\w+,\{([^}]*)\}\)/.exec(code);

@@ -1,7 +1,7 @@
 // e2e: the broker's memory. The CRC-32C addon's allocator (mimalloc) would reserve its arena with
 // MADV_HUGEPAGE and make a whole 2 MiB page resident for a few bytes; spool's processes turn that
 // off (MIMALLOC_ALLOW_THP=0, records/crc32c.ts). After a produce large enough to load the addon in
-// the broker, no region of the broker's process is advised for huge pages and none is backed by one.
+// the broker, no region of the broker's process is advised for huge pages or backed by one.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +13,6 @@ describe('e2e > broker memory', { skip: !existsSync('/proc/self/smaps') && 'need
   let sandbox: SpoolSandbox;
 
   before(async () => {
-    // Whatever the test runner's environment says, the broker decides for itself.
     sandbox = await SpoolSandbox.create();
     await sandbox.startBroker();
   });
