@@ -2,7 +2,7 @@
 // and named <table><Verb>[By<Key>].
 import { randomBytes } from '../common/random-bytes.js';
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database.js';
+import { transactionRunner, type SqliteDatabase, type TransactionRunner } from './database.js';
 
 export interface TopicRow {
   id: number;
@@ -20,7 +20,7 @@ export interface PartitionRow {
 }
 
 export class Catalog {
-  readonly #db: SqliteDatabase;
+  readonly #inTransaction: TransactionRunner;
   readonly #topicInsert: Statement<[string, number, string]>;
   readonly #topicSelectAll: Statement<[]>;
   readonly #topicDeleteById: Statement<[number]>;
@@ -34,7 +34,7 @@ export class Catalog {
   readonly #metaInsert: Statement<[string, string]>;
 
   constructor(db: SqliteDatabase) {
-    this.#db = db;
+    this.#inTransaction = transactionRunner(db);
     this.#topicInsert = db.prepare('INSERT INTO topics (name, created_ms, uuid) VALUES (?, ?, ?)');
     this.#topicSelectAll = db.prepare('SELECT id, name, created_ms AS createdMs, uuid FROM topics ORDER BY name');
     this.#topicDeleteById = db.prepare('DELETE FROM topics WHERE id = ?');
@@ -103,7 +103,7 @@ export class Catalog {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
+    return this.#inTransaction(fn);
   }
 }
 

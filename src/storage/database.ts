@@ -8,6 +8,19 @@ import { MIGRATIONS } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
 
+/** Runs `fn` in a transaction, or in a savepoint when one is already open. */
+export type TransactionRunner = <T>(fn: () => T) => T;
+
+/**
+ * Made once per owner of a database and kept: better-sqlite3's db.transaction() builds four
+ * wrapper functions and defines five properties on each at every call, which on the append path
+ * was a sixth of the broker's allocations at 10,000 records a second.
+ */
+export function transactionRunner(db: SqliteDatabase): TransactionRunner {
+  const run = db.transaction((fn: () => unknown) => fn());
+  return <T>(fn: () => T): T => run(fn) as T;
+}
+
 const CACHE_KIB = 1024;
 
 // Imported statically so that the broker's bundle carries better-sqlite3's JavaScript

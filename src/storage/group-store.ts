@@ -4,7 +4,7 @@
 // Kafka's classic protocol) keep their groups here, one row per group name: `protocol` says which
 // drove it last, and the offsets are one store whichever protocol commits them.
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database.js';
+import { transactionRunner, type SqliteDatabase, type TransactionRunner } from './database.js';
 
 export type GroupProtocol = 'spool' | 'kafka';
 
@@ -42,7 +42,7 @@ export interface GroupCommittedOffset {
 }
 
 export class GroupStore {
-  readonly #db: SqliteDatabase;
+  readonly #inTransaction: TransactionRunner;
   readonly #groupSelectAll: Statement<[]>;
   readonly #groupClaim: Statement<[string, number, number, string, string | null]>;
   readonly #groupDelete: Statement<[string]>;
@@ -55,7 +55,7 @@ export class GroupStore {
   readonly #offsetSelectAll: Statement<[]>;
 
   constructor(db: SqliteDatabase) {
-    this.#db = db;
+    this.#inTransaction = transactionRunner(db);
     this.#groupSelectAll = db.prepare(
       'SELECT name, generation, created_ms AS createdMs, protocol, protocol_type AS protocolType FROM consumer_groups ORDER BY name',
     );
@@ -112,9 +112,9 @@ export class GroupStore {
 
   /** Store offsets in one transaction. */
   offsetsSave(group: string, offsets: readonly OffsetToSave[], nowMs: number): void {
-    this.#db.transaction(() => {
+    this.#inTransaction(() => {
       for (const o of offsets) this.#offsetUpsert.run(group, o.topic, o.partition, o.offset, nowMs, o.metadata ?? null);
-    })();
+    });
   }
 
   offsetDelete(group: string, topic: string, partition: number): void {

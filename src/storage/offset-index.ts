@@ -9,7 +9,7 @@
 // (an fsync on the event loop) came every few seconds and stalled every client for milliseconds.
 // Rows lost in a crash are rebuilt by recovery like any other missing row.
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database.js';
+import { transactionRunner, type SqliteDatabase, type TransactionRunner } from './database.js';
 
 export const INDEX_INTERVAL_BYTES = 4096;
 
@@ -44,7 +44,7 @@ interface PendingRow {
 }
 
 export class OffsetIndex {
-  readonly #db: SqliteDatabase;
+  readonly #inTransaction: TransactionRunner;
   readonly #maxPendingRows: number;
   #pending: PendingRow[] = [];
   readonly #offsetInsert: Statement<[number, number, number, number]>;
@@ -64,7 +64,7 @@ export class OffsetIndex {
   readonly #segmentDeleteByPartition: Statement<[number]>;
 
   constructor(db: SqliteDatabase, options: { bufferRows?: boolean } = {}) {
-    this.#db = db;
+    this.#inTransaction = transactionRunner(db);
     this.#maxPendingRows = options.bufferRows ? MAX_PENDING_ROWS : 1;
     this.#offsetInsert = db.prepare(
       'INSERT OR REPLACE INTO offset_index (partition_id, offset, segment_base, position) VALUES (?, ?, ?, ?)',
@@ -120,12 +120,12 @@ export class OffsetIndex {
     const rows = this.#pending;
     this.#pending = [];
     try {
-      this.#db.transaction(() => {
+      this.#inTransaction(() => {
         for (const r of rows) {
           this.#offsetInsert.run(r.partitionId, r.offset, r.segmentBase, r.position);
           this.#timeInsert.run(r.partitionId, r.offset, r.maxTimestampBefore);
         }
-      })();
+      });
       return null;
     } catch (err) {
       this.#pending = rows.concat(this.#pending).slice(-MAX_RETAINED_ROWS);

@@ -4,12 +4,12 @@
 // risk handing an id out twice. Like the rest of index.db, the reservation is durable against a
 // crash of the broker, and against power loss with --fsync always (synchronous=FULL).
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database.js';
+import { transactionRunner, type SqliteDatabase, type TransactionRunner } from './database.js';
 
 export const PRODUCER_ID_BLOCK = 1000;
 
 export class ProducerIdStore {
-  readonly #db: SqliteDatabase;
+  readonly #inTransaction: TransactionRunner;
   readonly #producerIdsSelect: Statement<[]>;
   readonly #producerIdsUpdate: Statement<[number]>;
   /** Next id to hand out, and the end of the reserved block (both equal: nothing reserved). */
@@ -17,7 +17,7 @@ export class ProducerIdStore {
   #blockEnd: number;
 
   constructor(db: SqliteDatabase) {
-    this.#db = db;
+    this.#inTransaction = transactionRunner(db);
     this.#producerIdsSelect = db.prepare('SELECT next_id AS nextId FROM producer_ids WHERE id = 0');
     this.#producerIdsUpdate = db.prepare('UPDATE producer_ids SET next_id = ? WHERE id = 0');
     this.#next = this.#reservedEnd();
@@ -27,12 +27,12 @@ export class ProducerIdStore {
   /** A producer id never handed out before. */
   allocate(): number {
     if (this.#next >= this.#blockEnd) {
-      this.#db.transaction(() => {
+      this.#inTransaction(() => {
         const start = this.#reservedEnd();
         this.#producerIdsUpdate.run(start + PRODUCER_ID_BLOCK);
         this.#next = start;
         this.#blockEnd = start + PRODUCER_ID_BLOCK;
-      })();
+      });
     }
     return this.#next++;
   }
