@@ -12,7 +12,7 @@ import { adoptConnection } from './adopt-connection.js';
 import { ErrorCode } from '../common/error-codes.js';
 import { ProtocolError, SpoolError } from '../common/errors.js';
 import { apiKeyName, isApiKey } from '../protocol/api-keys.js';
-import { decodeRequestFrame, encodeResponseHeader } from '../protocol/frame.js';
+import { ONE_PIECE_FRAME_BYTES, decodeRequestFrame, encodeResponseHeader, joinFrame } from '../protocol/frame.js';
 import { FrameReader } from '../protocol/frame-reader.js';
 import type { BrokerContext, SessionInfo } from './broker-context.js';
 import type { Handler, ResponseBody } from './handlers/handler.js';
@@ -142,8 +142,15 @@ export class Session implements SessionInfo {
     let size = 0;
     for (const part of body) size += part.length;
     const socket = this.#socket;
+    const header = encodeResponseHeader(apiKey, requestId, errorCode, size);
+    if (header.length + size < ONE_PIECE_FRAME_BYTES) {
+      const ok = socket.write(joinFrame(header, body, size));
+      this.#written(body); // copied: the parts' memory is free again
+      if (!ok) socket.pause();
+      return;
+    }
     socket.cork();
-    let ok = socket.write(encodeResponseHeader(apiKey, requestId, errorCode, size));
+    let ok = socket.write(header);
     const last = body.length - 1;
     // Chunks are written in order: when the last is, so are the others.
     for (let i = 0; i < last; i++) ok = socket.write(body[i]!) && ok;

@@ -8,7 +8,7 @@ import { BufferPool } from '../common/buffer-pool.js';
 import { BrokerError, BrokerUnavailableError, ProtocolError, errorMessage } from '../common/errors.js';
 import { errorCodeInfo, type ErrorCode } from '../common/error-codes.js';
 import type { ApiKey } from '../protocol/api-keys.js';
-import { decodeResponseFrame, encodeRequestHeader } from '../protocol/frame.js';
+import { ONE_PIECE_FRAME_BYTES, decodeResponseFrame, encodeRequestHeader, joinFrame } from '../protocol/frame.js';
 import { FrameReader } from '../protocol/frame-reader.js';
 import { decodeJsonBody, encodeJsonBody } from '../protocol/json-body.js';
 
@@ -106,10 +106,16 @@ export class Connection {
     for (const part of body) size += part.length;
     const response = new Promise<Buffer>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     const socket = this.#socket;
-    socket.cork();
-    let ok = socket.write(encodeRequestHeader(apiKey, id, size));
-    for (const part of body) ok = socket.write(part) && ok;
-    socket.uncork();
+    const header = encodeRequestHeader(apiKey, id, size);
+    let ok: boolean;
+    if (header.length + size < ONE_PIECE_FRAME_BYTES) {
+      ok = socket.write(joinFrame(header, body, size));
+    } else {
+      socket.cork();
+      ok = socket.write(header);
+      for (const part of body) ok = socket.write(part) && ok;
+      socket.uncork();
+    }
     if (!ok && this.#drained === null) {
       this.#drained = new Promise((resolve) => {
         const done = () => {

@@ -14,6 +14,22 @@ export const RESPONSE_HEADER_BYTES = SIZE_BYTES + 2 + 4 + 2;
 /** Frames above this are a broken or hostile peer; the connection is closed. */
 export const MAX_FRAME_BYTES = 128 * 1024 * 1024;
 
+/**
+ * Frames under this size go to the socket as one buffer: copying a few hundred bytes (out of
+ * Node's shared allocation pool) costs less than corking the socket and writing each part, whose
+ * stream bookkeeping (an object per part, an array for writev) was most of what a small
+ * response cost the broker.
+ */
+export const ONE_PIECE_FRAME_BYTES = 4096;
+
+/** `header` and then `body`, copied into one buffer of `header.length + bodyBytes`. */
+export function joinFrame(header: Buffer, body: readonly Buffer[], bodyBytes: number): Buffer {
+  const frame = Buffer.allocUnsafe(header.length + bodyBytes);
+  let at = header.copy(frame, 0);
+  for (const part of body) at += part.copy(frame, at);
+  return frame;
+}
+
 export interface RequestFrame {
   apiKey: number;
   requestId: number;
