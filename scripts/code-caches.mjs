@@ -1,7 +1,7 @@
 // Makes the V8 code caches the launchers compile the bundles from (bin/code-cache.cjs), NAME.cache
 // beside each: the broker's bundle (bin/spool-broker.cjs; about 12 ms of its start), the CLI's
 // entry (bin/spool.cjs; about 6 ms of `spool --help`) and the packs of the commands run below
-// (broker start and stop, produce, consume).
+// (broker start and stop, produce, consume, tail: about 10 ms of a `tail` into a pipe).
 // V8 caches what has been compiled, so each cache is written at the exit of a real run
 // (SPOOL_WRITE_CODE_CACHE=1, which the broker `broker start` spawns inherits): the commands below
 // on a scratch data dir; the broker's is written as `broker stop` waits for it to exit, and the
@@ -24,6 +24,7 @@ try {
     [['broker', 'start'], ''],
     [['produce', 'code-cache', '--quiet'], 'one line\n'],
     [['consume', 'code-cache', '-e'], ''],
+    [['tail', 'code-cache', '-n', '1', '--no-follow'], ''],
     [['broker', 'stop'], ''],
     [['--help'], ''],
   ]) {
