@@ -231,6 +231,21 @@ describe('e2e > start-up loads only what a command uses', () => {
     });
   }
 
+  test('the build leaves the packs of produce, consume and tail a V8 code cache that this Node accepts', (t) => {
+    const dir = join(PROJECT_ROOT, 'dist', 'bundle', 'cli');
+    if ((statSync(join(dir, 'spool.cjs'), { throwIfNoEntry: false })?.mtimeMs ?? -1) < statSync(join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js')).mtimeMs) {
+      t.skip("the bundle is older than tsc's output (a bare tsc): the compiled modules run");
+      return;
+    }
+    for (const command of ['produce', 'consume', 'tail']) {
+      const pack = readdirSync(dir).find((name) => name.startsWith(`run-${command}-`) && name.endsWith('.pack.cjs'));
+      assert.ok(pack !== undefined, `a pack runs ${command}`);
+      const bundle = join(dir, pack);
+      const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
+      assert.equal(script.cachedDataRejected, false, `${pack}'s cache is accepted`);
+    }
+  });
+
   test("the bundle's CommonJS chunks hand each other their functions as plain values, not through getters", () => {
     const dir = join(PROJECT_ROOT, 'dist', 'bundle', 'cli');
     // The varint writers, called per record by produce, from a chunk of their own.
