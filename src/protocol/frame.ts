@@ -16,9 +16,8 @@ export const MAX_FRAME_BYTES = 128 * 1024 * 1024;
 
 /**
  * Frames under this size go to the socket as one buffer: copying a few hundred bytes (out of
- * Node's shared allocation pool) costs less than corking the socket and writing each part, whose
- * stream bookkeeping (an object per part, an array for writev) was most of what a small
- * response cost the broker.
+ * Node's shared allocation pool) costs less than corking the socket and writing each part, with
+ * the stream's bookkeeping per part (an object each, an array for writev).
  */
 export const ONE_PIECE_FRAME_BYTES = 4096;
 
