@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { SpoolError, errorMessage } from '../../common/errors.js';
-import { openDatabase, type SqliteDatabase } from '../database.js';
+import { openDatabase, transactionRunner, type SqliteDatabase, type TransactionRunner } from '../database.js';
 import { INDEX_DB_FILE } from '../file-names.js';
 import type { SegmentRow, TimeIndexEntry } from '../offset-index.js';
 
@@ -56,6 +56,7 @@ export interface PartitionSnapshot {
 export class IndexReader {
   readonly dataDir: string;
   readonly #db: SqliteDatabase;
+  readonly #inTransaction: TransactionRunner;
   readonly #topicSelectAll: Statement<[]>;
   readonly #configSelectCleanupPolicy: Statement<[number]>;
   readonly #partitionSelectByTopic: Statement<[number]>;
@@ -67,6 +68,7 @@ export class IndexReader {
   private constructor(dataDir: string, db: SqliteDatabase) {
     this.dataDir = dataDir;
     this.#db = db;
+    this.#inTransaction = transactionRunner(db);
     this.#topicSelectAll = db.prepare('SELECT id, name FROM topics ORDER BY name');
     this.#configSelectCleanupPolicy = db.prepare("SELECT value FROM topic_configs WHERE topic_id = ? AND key = 'cleanup.policy'");
     this.#partitionSelectByTopic = db.prepare(
@@ -125,7 +127,7 @@ export class IndexReader {
 
   /** The partition's rows as of one moment, or null when the partition is gone (topic deleted). */
   snapshot(partitionId: number): PartitionSnapshot | null {
-    return this.#db.transaction((): PartitionSnapshot | null => {
+    return this.#inTransaction((): PartitionSnapshot | null => {
       const partition = this.#partitionSelectById.get(partitionId) as { logStartOffset: number } | undefined;
       if (partition === undefined) return null;
       return {
@@ -134,7 +136,7 @@ export class IndexReader {
         offsetRows: this.#offsetIndexSelectByPartition.all(partitionId) as OffsetIndexRow[],
         timeRows: this.#timeIndexSelectByPartition.all(partitionId) as TimeIndexEntry[],
       };
-    })();
+    });
   }
 
   /** Changes whenever another connection (the broker) commits; constant for an in-memory copy. */
