@@ -2,7 +2,7 @@
 import { ApiKey } from '../protocol/api-keys.js';
 import { handleBrokerStatus, handleShutdown } from './handlers/broker-admin.js';
 import { handleDeleteRecords } from './handlers/delete-records.js';
-import { handleFetch } from './handlers/fetch.js';
+import { handleFetch, handleLocalFetch } from './handlers/fetch.js';
 import { handleDeleteGroups, handleDescribeGroups, handleListGroups, handleResetGroupOffsets } from './handlers/group-admin.js';
 import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleOffsetCommit, handleOffsetFetch } from './handlers/groups.js';
 import type { Handler } from './handlers/handler.js';
@@ -16,6 +16,7 @@ export function createDispatch(extra: ReadonlyMap<number, Handler> = new Map()):
   return new Map<number, Handler>([
     [ApiKey.Produce, handleProduce],
     [ApiKey.Fetch, handleFetch],
+    [ApiKey.LocalFetch, handleLocalFetch],
     [ApiKey.ListOffsets, handleListOffsets],
     [ApiKey.Metadata, handleMetadata],
     [ApiKey.CreateTopics, handleCreateTopics],

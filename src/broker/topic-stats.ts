@@ -37,6 +37,13 @@ export class TopicStats {
     for (let pos = 0; pos < batches.length; pos += batchSizeAt(batches, pos)) t.messagesOut += readLastOffsetDelta(batches, pos) + 1;
   }
 
+  /** A file range a local client reads itself (LocalFetch): its bytes and about its records. */
+  servedRange(topic: string, partition: number, bytes: number, messages: number): void {
+    const t = this.#of(topic, partition);
+    t.bytesOut += bytes;
+    t.messagesOut += messages;
+  }
+
   /** The topic's totals over its partitions. */
   get(topic: string): TopicTraffic {
     const total = { messagesIn: 0, bytesIn: 0, messagesOut: 0, bytesOut: 0 };

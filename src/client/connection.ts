@@ -86,6 +86,11 @@ export class Connection {
     this.#pool.give(view);
   }
 
+  /** Memory of the response pool (for data read beside the socket), given back with recycle(). */
+  borrow(size: number): Buffer {
+    return this.#pool.take(size);
+  }
+
   /** True once the connection failed or was closed: it takes no more requests. */
   get closed(): boolean {
     return this.#closedError !== null;

@@ -2,12 +2,18 @@
 // one Fetch, and, as soon as a response arrives, works out the next positions and sends the next
 // Fetch before handing the data over, so the broker reads while the caller writes. At most one
 // fetch is in flight and one response is being handed over: memory stays bounded.
+//
+// It asks with LocalFetch, the broker being on this machine: a partition far enough behind is
+// answered with a range of a segment file, which the following fetches read from the file
+// (file-ranges.ts) instead of asking the broker, until the range is used up.
 import { ErrorCode, errorCodeInfo } from '../common/error-codes.js';
 import { BrokerError } from '../common/errors.js';
 import { ApiKey } from '../protocol/api-keys.js';
-import { decodeFetchResponse, encodeFetchRequest, type FetchTopicResult } from '../protocol/messages/fetch.js';
-import { batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../records/record-batch.js';
+import { decodeFetchResponse, encodeFetchRequest, type FetchRequest, type FetchTopicResult } from '../protocol/messages/fetch.js';
+import { decodeLocalFetchResponse, encodeLocalFetchRequest } from '../protocol/messages/local-fetch.js';
+import { endOffsetOf } from '../records/record-batch.js';
 import type { Connection } from './connection.js';
+import { FileRanges } from './file-ranges.js';
 import type { RecordFetcher } from './target/target.js';
 
 export interface PartitionPosition {
@@ -36,7 +42,15 @@ export interface ConsumerOptions {
   partitionMaxBytes: number;
   /** Told when a position below the log start was moved up to it. */
   onOffsetReset?: (topic: string, partition: number, from: number, to: number) => void;
+  /** Read large backlogs from the broker's segment files (LocalFetch); default true. */
+  fileRanges?: boolean;
 }
+
+/**
+ * The least a file range holds: below it the bytes come in the answer. A socket's send buffer
+ * (~208 KiB) carries that much in one wake-up of each side, so a smaller range gains nothing.
+ */
+export const MIN_FILE_RANGE_BYTES = 256 * 1024;
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -44,11 +58,14 @@ export class Consumer implements RecordFetcher {
   readonly #connection: Connection;
   readonly #options: ConsumerOptions;
   readonly #positions = new Map<string, PartitionPosition>();
+  readonly #files: FileRanges;
   #rotation = 0;
 
   constructor(connection: Connection, options: ConsumerOptions) {
     this.#connection = connection;
     this.#options = options;
+    this.#files = new FileRanges({ take: (size) => connection.borrow(size), give: (view) => connection.recycle(view) });
+    if (options.fileRanges === false) this.#files.refuse();
   }
 
   assign(position: PartitionPosition): void {
@@ -57,6 +74,7 @@ export class Consumer implements RecordFetcher {
 
   unassign(topic: string, partition: number): void {
     this.#positions.delete(key(topic, partition));
+    this.#files.drop(key(topic, partition));
   }
 
   position(topic: string, partition: number): PartitionPosition | undefined {
@@ -89,10 +107,14 @@ export class Consumer implements RecordFetcher {
 
   /** Fetched data until every partition reached its stop offset, or `signal` aborts. */
   async *fetches(signal?: AbortSignal): AsyncGenerator<FetchedPartition[]> {
-    while (!signal?.aborted && (this.#inFlight !== null || this.#active().length > 0)) {
-      const fetched = await this.poll();
-      if (signal?.aborted) return;
-      if (fetched.length > 0) yield fetched;
+    try {
+      while (!signal?.aborted && (this.#inFlight !== null || this.#active().length > 0)) {
+        const fetched = await this.poll();
+        if (signal?.aborted) return;
+        if (fetched.length > 0) yield fetched;
+      }
+    } finally {
+      this.#files.close();
     }
   }
 
@@ -114,26 +136,37 @@ export class Consumer implements RecordFetcher {
   #fetch(): Promise<FetchTopicResult[]> | null {
     const active = this.#active();
     if (active.length === 0) return null;
-    const byTopic = new Map<string, PartitionPosition[]>();
-    for (const p of active) {
-      const list = byTopic.get(p.topic);
-      if (list === undefined) byTopic.set(p.topic, [p]);
-      else list.push(p);
-    }
-    const body = encodeFetchRequest({
-      maxWaitMs: this.#options.maxWaitMs,
-      minBytes: 1,
-      maxBytes: this.#options.maxBytes,
-      topics: [...byTopic].map(([topic, parts]) => ({
-        topic,
-        partitions: parts.map((p) => ({ partition: p.partition, fetchOffset: p.offset, maxBytes: this.#options.partitionMaxBytes })),
-      })),
-    });
-    const response = this.#connection.request(ApiKey.Fetch, body).then(decodeFetchResponse);
+    const fromFiles: PartitionPosition[] = [];
+    const fromBroker: PartitionPosition[] = [];
+    for (const p of active) (this.#files.covers(key(p.topic, p.partition), p.offset) ? fromFiles : fromBroker).push(p);
+    const read = fromFiles.length === 0 ? [] : this.#readFiles(fromFiles);
+    // With file data at hand the broker must not hold the answer back waiting for more.
+    const asked = fromBroker.length === 0 ? null : this.#ask(fromBroker, fromFiles.length > 0 ? 0 : this.#options.maxWaitMs);
+    const response = asked === null ? Promise.resolve(read) : fromFiles.length === 0 ? asked : asked.then((topics) => [...read, ...topics]);
     // The fetch sent ahead may never be awaited (the caller stops first); its failure is then
     // of no interest, and must not surface as an unhandled rejection.
     response.catch(() => {});
     return response;
+  }
+
+  #ask(parts: PartitionPosition[], maxWaitMs: number): Promise<FetchTopicResult[]> {
+    const options = this.#options;
+    const asFetch = () => this.#connection.request(ApiKey.Fetch, encodeFetchRequest(fetchRequest(parts, maxWaitMs, options.maxBytes, options.partitionMaxBytes))).then(decodeFetchResponse);
+    if (!this.#files.wanted) return asFetch();
+    // A file range is read a chunk at a time whatever its size: each partition may take its share of the whole budget.
+    const fetch = fetchRequest(parts, maxWaitMs, options.maxBytes, Math.max(options.partitionMaxBytes, Math.floor(options.maxBytes / parts.length)));
+    return this.#connection.request(ApiKey.LocalFetch, encodeLocalFetchRequest({ fetch, minFileBytes: MIN_FILE_RANGE_BYTES })).then(decodeLocalFetchResponse, (err: unknown) => {
+      // A broker from before LocalFetch: ask it the old way from now on.
+      if (!(err instanceof BrokerError && err.code === ErrorCode.InvalidRequest)) throw err;
+      this.#files.refuse();
+      return asFetch();
+    });
+  }
+
+  /** One read from each partition's file range, as a fetch answer (at most partitionMaxBytes each, maxBytes in all). */
+  #readFiles(parts: PartitionPosition[]): FetchTopicResult[] {
+    const share = Math.max(1, Math.min(this.#options.partitionMaxBytes, Math.floor(this.#options.maxBytes / parts.length)));
+    return parts.map((p) => ({ topic: p.topic, partitions: [{ partition: p.partition, errorCode: ErrorCode.None, ...this.#files.read(key(p.topic, p.partition), share) }] }));
   }
 
   /** Move positions past what `response` holds; returns the data worth handing over. */
@@ -148,6 +181,7 @@ export class Consumer implements RecordFetcher {
           continue;
         }
         if (p.errorCode !== ErrorCode.None) throw fetchError(t.topic, p.partition, p.errorCode);
+        if (p.file !== undefined) this.#files.add(key(t.topic, p.partition), position.offset, p.file, p.logStartOffset, p.highWatermark);
         if (p.records.length === 0) continue;
         const fetchOffset = position.offset;
         position.offset = Math.max(position.offset, endOffsetOf(p.records));
@@ -173,20 +207,27 @@ export class Consumer implements RecordFetcher {
   }
 }
 
+function fetchRequest(parts: PartitionPosition[], maxWaitMs: number, maxBytes: number, partitionMaxBytes: number): FetchRequest {
+  const byTopic = new Map<string, PartitionPosition[]>();
+  for (const p of parts) {
+    const list = byTopic.get(p.topic);
+    if (list === undefined) byTopic.set(p.topic, [p]);
+    else list.push(p);
+  }
+  return {
+    maxWaitMs,
+    minBytes: 1,
+    maxBytes,
+    topics: [...byTopic].map(([topic, list]) => ({
+      topic,
+      partitions: list.map((p) => ({ partition: p.partition, fetchOffset: p.offset, maxBytes: partitionMaxBytes })),
+    })),
+  };
+}
+
 function fetchError(topic: string, partition: number, code: number): BrokerError {
   if (code === ErrorCode.UnknownTopicOrPartition) {
     return new BrokerError(code, `${topic}/${partition} no longer exists (the topic was deleted while it was read)`);
   }
   return new BrokerError(code as ErrorCode, `fetch from ${topic}/${partition} failed (${errorCodeInfo(code).name})`);
-}
-
-/** The offset after the last batch in `records`. */
-export function endOffsetOf(records: Buffer): number {
-  let pos = 0;
-  let end = 0;
-  while (pos < records.length) {
-    end = readBaseOffset(records, pos) + readLastOffsetDelta(records, pos) + 1;
-    pos += batchSizeAt(records, pos);
-  }
-  return end;
 }

@@ -23,6 +23,7 @@ export const ApiKey = {
   BrokerStatus: 1001,
   Shutdown: 1002,
   ResetGroupOffsets: 1003,
+  LocalFetch: 1004,
 } as const;
 
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];

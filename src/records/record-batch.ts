@@ -173,3 +173,14 @@ export function writeBatchHeader(buf: Buffer, pos: number, header: Omit<BatchHea
 export function hex32(value: number): string {
   return '0x' + (value >>> 0).toString(16).padStart(8, '0');
 }
+
+/** The offset after the last batch in `records`. */
+export function endOffsetOf(records: Buffer): number {
+  let pos = 0;
+  let end = 0;
+  while (pos < records.length) {
+    end = readBaseOffset(records, pos) + readLastOffsetDelta(records, pos) + 1;
+    pos += batchSizeAt(records, pos);
+  }
+  return end;
+}

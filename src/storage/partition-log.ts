@@ -17,7 +17,7 @@ import { ProducerStateManager } from './producer-state-manager.js';
 import type { ProducerStateLimits, ProducerStateTable } from './producer-state.js';
 import { removeSnapshotsAfter } from './producer-snapshot.js';
 import { recoverSegments, type RecoveryReport } from './recover-partition.js';
-import { SegmentReads } from './segment-reads.js';
+import { SegmentReads, type SegmentRange } from './segment-reads.js';
 import { firstRecordAtOrAfter, type TimedOffset } from './time-search.js';
 import { Segment, fsyncDirectory } from './segment.js';
 import { stampBatches, type IndexRow } from './stamp-batches.js';
@@ -289,6 +289,18 @@ export class PartitionLog {
       throw new OffsetOutOfRangeError(offset, this.#logStartOffset, this.nextOffset);
     }
     return this.#reads.read(offset, maxBytes, pool);
+  }
+
+  /**
+   * Where about `maxBytes` of batches from the one holding `offset` on lie in its segment, for a
+   * client on this machine to read itself, when that is at least `minBytes`; null when it is less
+   * (or at the log end). OffsetOutOfRangeError outside the log, as read().
+   */
+  locate(offset: number, minBytes: number, maxBytes: number): SegmentRange | null {
+    if (offset < this.#logStartOffset || offset > this.nextOffset) {
+      throw new OffsetOutOfRangeError(offset, this.#logStartOffset, this.nextOffset);
+    }
+    return this.#reads.locate(offset, minBytes, maxBytes);
   }
 
   /** The first offset whose record timestamp is >= `timestamp`, or null when there is none. */

@@ -5,10 +5,23 @@
 import type { BufferPool } from '../common/buffer-pool.js';
 import { CorruptBatchError } from '../common/errors.js';
 import { BATCH_HEADER_SIZE, batchSizeAt, readBaseOffset, readLastOffsetDelta } from '../records/record-batch.js';
-import type { OffsetIndex } from './offset-index.js';
+import type { IndexEntry, OffsetIndex } from './offset-index.js';
 import type { Segment } from './segment.js';
 
 const EMPTY = Buffer.alloc(0);
+
+/** Guesses at an indexed batch start within a range's max bytes before giving up on a range. */
+const BOUNDARY_GUESSES = 4;
+
+/** Whole batches of a segment file, [position, end), the last ending before `endOffset`. */
+export interface SegmentRange {
+  path: string;
+  /** Tells the file apart from one later renamed over `path` (compaction). */
+  inode: number;
+  position: number;
+  end: number;
+  endOffset: number;
+}
 
 export class SegmentReads {
   /** The partition's segments, oldest first (the PartitionLog's own array, kept up to date there). */
@@ -44,6 +57,50 @@ export class SegmentReads {
     return EMPTY;
   }
 
+  /**
+   * Where the batches from the one holding `offset` (inside the log) on lie in its segment: to
+   * the segment's end, or to an indexed batch boundary at most `maxBytes` on; null when that is
+   * less than `minBytes` (or no such boundary is found: the caller then reads). Nothing is read:
+   * the range starts at the hint or at the index's floor, at most an index interval before the
+   * batch, and the reader skips the records before `offset`, as in any fetch.
+   */
+  locate(offset: number, minBytes: number, maxBytes: number): SegmentRange | null {
+    for (let i = this.#segmentIndexFor(offset); i < this.#segments.length; i++) {
+      const segment = this.#segments[i]!;
+      // An offset past this segment's last batch (a gap left by compaction) is read from the next.
+      if (offset >= segment.nextOffset) continue;
+      const start = this.#startOf(segment, offset);
+      let end: IndexEntry = { offset: segment.nextOffset, position: segment.sizeBytes };
+      if (end.position - start.position > maxBytes) {
+        const boundary = this.#boundaryWithin(segment, start, start.position + maxBytes);
+        if (boundary === null) return null;
+        end = boundary;
+      }
+      if (end.position - start.position < minBytes) return null;
+      this.#useReader(segment);
+      this.#hint = { offset: end.offset, segment, position: end.position };
+      return { path: segment.path, inode: segment.inode, position: start.position, end: end.position, endOffset: end.offset };
+    }
+    return null;
+  }
+
+  /**
+   * An indexed batch start in `segment` after `start` and at most at `limit`. Its offset is
+   * guessed from the segment's bytes per offset and the guess corrected a few times, each a lookup
+   * by offset (the index has no lookup by position).
+   */
+  #boundaryWithin(segment: Segment, start: IndexEntry, limit: number): IndexEntry | null {
+    const bytesPerOffset = segment.sizeBytes / Math.max(1, segment.nextOffset - segment.baseOffset);
+    let span = Math.max(1, Math.floor((limit - start.position) / bytesPerOffset));
+    for (let tries = 0; tries < BOUNDARY_GUESSES; tries++) {
+      const row = this.#index.floor(this.#partitionId, segment.baseOffset, start.offset + span);
+      if (row === undefined || row.position <= start.position) return null;
+      if (row.position <= limit) return row;
+      span = Math.max(1, Math.floor((span * (limit - start.position)) / (row.position - start.position)));
+    }
+    return null;
+  }
+
   /** Whether `segment` is the closed segment kept open for reading. */
   isReading(segment: Segment): boolean {
     return this.#openReader === segment;
@@ -61,13 +118,7 @@ export class SegmentReads {
   }
 
   #readSegment(segment: Segment, offset: number, maxBytes: number, pool: BufferPool | null): Buffer {
-    const hint = this.#hint;
-    let position: number;
-    if (hint !== null && hint.segment === segment && hint.offset === offset) {
-      position = hint.position;
-    } else {
-      position = this.#index.floor(this.#partitionId, segment.baseOffset, offset)?.position ?? 0;
-    }
+    let position = this.#startOf(segment, offset).position;
     this.#useReader(segment);
     for (;;) {
       const chunk = segment.read(position, Math.max(maxBytes, 4096), pool);
@@ -111,6 +162,13 @@ export class SegmentReads {
         position += pos;
       }
     }
+  }
+
+  /** Where a read of `offset` in `segment` starts (and an offset at or below the batch there): where the last read ended, or the index's floor. */
+  #startOf(segment: Segment, offset: number): IndexEntry {
+    const hint = this.#hint;
+    if (hint !== null && hint.segment === segment && hint.offset === offset) return hint;
+    return this.#index.floor(this.#partitionId, segment.baseOffset, offset) ?? { offset: segment.baseOffset, position: 0 };
   }
 
   /** Keep at most one closed segment's descriptor open for reading. */

@@ -19,6 +19,8 @@ export class Segment {
   /** When the first batch was appended (wall clock ms), for segment.ms; null while empty. */
   firstAppendMs: number | null = null;
   #fd: number | null = null;
+  /** The inode #fd refers to; -1 until asked for. */
+  #inode = -1;
   #dirty = false;
   /**
    * A failed fsync is sticky: the kernel may have dropped the unwritten pages and a retry would
@@ -61,6 +63,15 @@ export class Segment {
 
   get fileSizeBytes(): number {
     return fstatSync(this.#descriptor()).size;
+  }
+
+  /**
+   * The inode of the file this segment reads: a client that opens `path` itself (a LocalFetch's
+   * file range) checks it, since compaction renames a new file over the path.
+   */
+  get inode(): number {
+    if (this.#inode < 0) this.#inode = fstatSync(this.#descriptor()).ino;
+    return this.#inode;
   }
 
   get isOpen(): boolean {
@@ -160,6 +171,7 @@ export class Segment {
     if (this.#syncingFd === this.#fd) this.#closeAfterSync = true;
     else closeSync(this.#fd);
     this.#fd = null;
+    this.#inode = -1;
   }
 
   #descriptor(): number {

@@ -115,7 +115,7 @@ describe('e2e > metrics', () => {
     }
     assert.equal(recordsIn, 300);
     assertRequestsCounted(samples, 'socket');
-    for (const request of ['Produce', 'Fetch', 'JoinGroup', 'OffsetCommit', 'Metadata']) {
+    for (const request of ['Produce', 'LocalFetch', 'JoinGroup', 'OffsetCommit', 'Metadata']) {
       assert.ok(valueOf(samples, 'spool_requests_total', { listener: 'socket', request }) >= 1, `${request} counted`);
     }
 

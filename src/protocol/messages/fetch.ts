@@ -32,6 +32,21 @@ export interface FetchPartitionResult {
   logStartOffset: number;
   highWatermark: number;
   records: Buffer;
+  /** Only in a LocalFetch answer: where the data lies, for the client to read itself (records are then empty). */
+  file?: FileRange;
+}
+
+/**
+ * Whole batches in a segment file from `position` to `end`: the first holds the offset asked for
+ * (it may start before it), the last ends before `endOffset`. `inode` tells the file apart from one
+ * renamed over its path later (compaction).
+ */
+export interface FileRange {
+  path: string;
+  inode: number;
+  position: number;
+  end: number;
+  endOffset: number;
 }
 
 export interface FetchTopicResult {
@@ -40,17 +55,25 @@ export interface FetchTopicResult {
 }
 
 export function encodeFetchRequest(request: FetchRequest): Buffer[] {
-  const w = new BufferWriter(64).int32(request.maxWaitMs).int32(request.minBytes).int32(request.maxBytes);
+  return writeFetchRequest(new BufferWriter(64), request).parts();
+}
+
+export function decodeFetchRequest(body: Buffer): FetchRequest {
+  return readFetchRequest(new BufferReader(body));
+}
+
+/** The fields of a Fetch request, also the start of a LocalFetch's (local-fetch.ts). */
+export function writeFetchRequest(w: BufferWriter, request: FetchRequest): BufferWriter {
+  w.int32(request.maxWaitMs).int32(request.minBytes).int32(request.maxBytes);
   w.int32(request.topics.length);
   for (const t of request.topics) {
     w.string(t.topic).int32(t.partitions.length);
     for (const p of t.partitions) w.int32(p.partition).int64(p.fetchOffset).int32(p.maxBytes);
   }
-  return w.parts();
+  return w;
 }
 
-export function decodeFetchRequest(body: Buffer): FetchRequest {
-  const r = new BufferReader(body);
+export function readFetchRequest(r: BufferReader): FetchRequest {
   const maxWaitMs = r.int32();
   const minBytes = r.int32();
   const maxBytes = r.int32();

@@ -8,7 +8,8 @@
 import type { Consumer } from '@platformatic/kafka';
 import { ErrorCode, errorCodeInfo } from '../../../common/error-codes.js';
 import { BrokerError, SpoolError } from '../../../common/errors.js';
-import { endOffsetOf, type ConsumerOptions, type FetchedPartition, type PartitionPosition } from '../../consumer.js';
+import { endOffsetOf } from '../../../records/record-batch.js';
+import type { ConsumerOptions, FetchedPartition, PartitionPosition } from '../../consumer.js';
 import type { RecordFetcher } from '../target.js';
 import { fromKafkaError, innermostMessage, isAuthenticationFailure, isUnreachable, kafkaErrorCode } from './kafka-errors.js';
 import type { KafkaCluster } from './kafka-cluster.js';
