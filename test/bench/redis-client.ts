@@ -2,6 +2,7 @@
 // process like `spool produce` and `spool consume` so the two are timed the same way:
 //   node redis-client.js produce SOCKET STREAM FILE   one XADD per line, pipelined PIPELINE at a time
 //   node redis-client.js consume SOCKET STREAM        XRANGE from the start, each value and a newline to stdout
+//   node redis-client.js delete SOCKET STREAM         DEL, once a run is checked
 // ioredis is a well-kept client; entries are read as Buffers (xrangeBuffer), so bytes pass unchanged.
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -58,6 +59,7 @@ const redis = new Redis({ path: socket!, enableAutoPipelining: false, maxRetries
 try {
   if (mode === 'produce') await produce(redis, stream!, file!);
   else if (mode === 'consume') await consume(redis, stream!);
+  else if (mode === 'delete') await redis.del(stream!);
   else throw new Error(`unknown mode ${mode}`);
 } finally {
   redis.disconnect();
