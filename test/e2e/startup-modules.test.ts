@@ -42,7 +42,8 @@ register(new URL('./hooks.mjs', import.meta.url));
 `;
 
 const SQLITE = /\/node_modules\/better-sqlite3\//;
-const CRC_ADDON = /\/node_modules\/@node-rs\/crc32/;
+/** spool's own CRC-32C addon, or @node-rs/crc32 where it did not build. */
+const CRC_ADDON = /\/build\/Release\/spool_native\.node$|\/node_modules\/@node-rs\/crc32/;
 
 describe('e2e > start-up loads only what a command uses', () => {
   let sandbox: SpoolSandbox;

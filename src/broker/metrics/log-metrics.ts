@@ -57,8 +57,8 @@ export function registerLogMetrics(registry: Registry, sources: LogMetricSources
     });
   counter('spool_records_in_total', 'Records appended since the broker started.', (r) => r.traffic.messagesIn);
   counter('spool_bytes_in_total', 'Bytes of record batches appended since the broker started.', (r) => r.traffic.bytesIn);
-  counter('spool_records_out_total', 'Records served to consumers since the broker started (counted by whole batches).', (r) => r.traffic.messagesOut);
-  counter('spool_bytes_out_total', 'Bytes of record batches served to consumers since the broker started.', (r) => r.traffic.bytesOut);
+  counter('spool_records_out_total', 'Records served to consumers since the broker started (counted by whole batches; a file range handed to a local consumer counts the records from its fetch offset to its end).', (r) => r.traffic.messagesOut);
+  counter('spool_bytes_out_total', 'Bytes of record batches served to consumers since the broker started, in answers or as file ranges that local consumers read themselves.', (r) => r.traffic.bytesOut);
   gauge('spool_log_start_offset', 'The first offset still in the partition (raised by retention and trim).', (r) => r.logStartOffset);
   gauge('spool_log_end_offset', 'The offset the next record appended to the partition gets.', (r) => r.logEndOffset);
   gauge('spool_log_size_bytes', "Bytes of the partition's segment files.", (r) => r.sizeBytes);

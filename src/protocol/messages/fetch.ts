@@ -90,28 +90,43 @@ export function readFetchRequest(r: BufferReader): FetchRequest {
 }
 
 export function encodeFetchResponse(topics: readonly FetchTopicResult[]): Buffer[] {
+  return writeTopicResults(topics, (w, p) => writePartitionHead(w, p).bytesRef(p.records));
+}
+
+export function decodeFetchResponse(body: Buffer): FetchTopicResult[] {
+  return readTopicResults(body, 26, (r) => ({ ...readPartitionHead(r), records: r.bytes() }));
+}
+
+/** A Fetch-shaped answer (also LocalFetch's): its topics, each partition written by `writePartition`. */
+export function writeTopicResults(topics: readonly FetchTopicResult[], writePartition: (w: BufferWriter, p: FetchPartitionResult) => void): Buffer[] {
   const w = new BufferWriter(64).int32(topics.length);
   for (const t of topics) {
     w.string(t.topic).int32(t.partitions.length);
-    for (const p of t.partitions) {
-      w.int32(p.partition).int16(p.errorCode).int64(p.logStartOffset).int64(p.highWatermark).bytesRef(p.records);
-    }
+    for (const p of t.partitions) writePartition(w, p);
   }
   return w.parts();
 }
 
-export function decodeFetchResponse(body: Buffer): FetchTopicResult[] {
+/** `minPartitionBytes`: the least a partition takes, to check counts against the body. */
+export function readTopicResults(body: Buffer, minPartitionBytes: number, readPartition: (r: BufferReader) => FetchPartitionResult): FetchTopicResult[] {
   const r = new BufferReader(body);
   const topicCount = r.count(6);
   const topics: FetchTopicResult[] = [];
   for (let i = 0; i < topicCount; i++) {
     const topic = r.string() ?? '';
-    const count = r.count(26);
+    const count = r.count(minPartitionBytes);
     const partitions: FetchPartitionResult[] = [];
-    for (let j = 0; j < count; j++) {
-      partitions.push({ partition: r.int32(), errorCode: r.int16(), logStartOffset: r.int64(), highWatermark: r.int64(), records: r.bytes() });
-    }
+    for (let j = 0; j < count; j++) partitions.push(readPartition(r));
     topics.push({ topic, partitions });
   }
   return topics;
+}
+
+/** partition, error_code, log_start_offset, high_watermark: what every partition's answer starts with. */
+export function writePartitionHead(w: BufferWriter, p: FetchPartitionResult): BufferWriter {
+  return w.int32(p.partition).int16(p.errorCode).int64(p.logStartOffset).int64(p.highWatermark);
+}
+
+export function readPartitionHead(r: BufferReader): Omit<FetchPartitionResult, 'records'> {
+  return { partition: r.int32(), errorCode: r.int16(), logStartOffset: r.int64(), highWatermark: r.int64() };
 }

@@ -14,7 +14,16 @@
 //     records  as in Fetch (empty with a file range)
 import { BufferReader } from '../buffer-reader.js';
 import { BufferWriter } from '../buffer-writer.js';
-import { readFetchRequest, writeFetchRequest, type FetchPartitionResult, type FetchRequest, type FetchTopicResult } from './fetch.js';
+import {
+  readFetchRequest,
+  readPartitionHead,
+  readTopicResults,
+  writeFetchRequest,
+  writePartitionHead,
+  writeTopicResults,
+  type FetchRequest,
+  type FetchTopicResult,
+} from './fetch.js';
 
 export interface LocalFetchRequest {
   fetch: FetchRequest;
@@ -33,41 +42,22 @@ export function decodeLocalFetchRequest(body: Buffer): LocalFetchRequest {
 }
 
 export function encodeLocalFetchResponse(topics: readonly FetchTopicResult[]): Buffer[] {
-  const w = new BufferWriter(64).int32(topics.length);
-  for (const t of topics) {
-    w.string(t.topic).int32(t.partitions.length);
-    for (const p of t.partitions) {
-      w.int32(p.partition).int16(p.errorCode).int64(p.logStartOffset).int64(p.highWatermark);
-      const file = p.file;
-      if (file === undefined) w.string(null);
-      else w.string(file.path).int64(file.inode).int64(file.position).int64(file.end).int64(file.endOffset);
-      w.bytesRef(file === undefined ? p.records : EMPTY);
-    }
-  }
-  return w.parts();
+  return writeTopicResults(topics, (w, p) => {
+    writePartitionHead(w, p);
+    const file = p.file;
+    if (file === undefined) w.string(null).bytesRef(p.records);
+    else w.string(file.path).int64(file.inode).int64(file.position).int64(file.end).int64(file.endOffset).bytesRef(EMPTY);
+  });
 }
 
 export function decodeLocalFetchResponse(body: Buffer): FetchTopicResult[] {
-  const r = new BufferReader(body);
-  const topicCount = r.count(6);
-  const topics: FetchTopicResult[] = [];
-  for (let i = 0; i < topicCount; i++) {
-    const topic = r.string() ?? '';
-    const count = r.count(28);
-    const partitions: FetchPartitionResult[] = [];
-    for (let j = 0; j < count; j++) {
-      const partition = r.int32();
-      const errorCode = r.int16();
-      const logStartOffset = r.int64();
-      const highWatermark = r.int64();
-      const path = r.string();
-      const file = path === null ? undefined : { path, inode: r.int64(), position: r.int64(), end: r.int64(), endOffset: r.int64() };
-      const records = r.bytes();
-      partitions.push(file === undefined ? { partition, errorCode, logStartOffset, highWatermark, records } : { partition, errorCode, logStartOffset, highWatermark, records, file });
-    }
-    topics.push({ topic, partitions });
-  }
-  return topics;
+  return readTopicResults(body, 28, (r) => {
+    const head = readPartitionHead(r);
+    const path = r.string();
+    if (path === null) return { ...head, records: r.bytes() };
+    const file = { path, inode: r.int64(), position: r.int64(), end: r.int64(), endOffset: r.int64() };
+    return { ...head, records: r.bytes(), file };
+  });
 }
 
 const EMPTY = Buffer.alloc(0);
