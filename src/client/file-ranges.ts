@@ -45,7 +45,6 @@ export interface RangeRead {
 
 export interface ReadMemory {
   take(size: number): Buffer;
-  give(view: Buffer): void;
 }
 
 /** The descriptors of ranges not yet closed, closed when their FileRanges is collected. */
@@ -61,7 +60,7 @@ export class FileRanges {
   #failures = 0;
   #refused = false;
 
-  /** `memory`: where reads go; what they return is given back by the consumer's recycle(), like a response. */
+  /** `memory`: where a batch larger than the space a read is given goes (given back by the consumer's recycle(), like a response). */
   constructor(memory: ReadMemory) {
     this.#memory = memory;
     leftOpen.register(this, this.#open, this);
@@ -107,12 +106,23 @@ export class FileRanges {
     closeQuietly(range.fd);
   }
 
-  /** Up to about `maxBytes` of whole batches (at least one) from the partition's range. */
-  read(key: string, maxBytes: number): RangeRead {
+  /** Bytes left in the partition's range (0 without one). */
+  remaining(key: string): number {
+    const range = this.#ranges.get(key);
+    return range === undefined ? 0 : range.end - range.position;
+  }
+
+  /**
+   * Whole batches from the partition's range, read into `space` as far as they fit. A first batch
+   * larger than `space` is read into memory of its own with `spill`, and otherwise left for a
+   * later read (nothing comes back, and the range stays).
+   */
+  read(key: string, space: Buffer, spill = true): RangeRead {
     const range = this.#ranges.get(key)!;
     const bounds = { logStartOffset: range.logStartOffset, highWatermark: range.highWatermark };
     try {
-      const records = this.#readBatches(range, Math.max(1, maxBytes));
+      const records = this.#readBatches(range, space, spill);
+      if (records.length === 0) return { records, ...bounds };
       this.#failures = 0;
       range.position += records.length;
       range.nextOffset = endOffsetOf(records);
@@ -125,17 +135,15 @@ export class FileRanges {
     }
   }
 
-  #readBatches(range: OpenRange, maxBytes: number): Buffer {
+  #readBatches(range: OpenRange, space: Buffer, spill: boolean): Buffer {
     const fd = range.fd ?? this.#openFile(range);
-    const memory = this.#memory;
-    const chunk = readExactly(fd, memory.take(Math.min(maxBytes, range.end - range.position)), range.position);
+    const chunk = readExactly(fd, space.subarray(0, Math.min(space.length, range.end - range.position)), range.position);
     const whole = wholeBatches(chunk, range);
     if (whole > 0) return chunk.subarray(0, whole);
-    // The first batch is larger than maxBytes: read exactly that batch.
     const size = chunk.length >= LOG_OVERHEAD ? batchSizeAt(chunk, 0) : 0;
-    memory.give(chunk);
     if (size < BATCH_HEADER_SIZE || range.position + size > range.end) throw new Error(`no batch at ${range.path}:${range.position}`);
-    const batch = readExactly(fd, memory.take(size), range.position);
+    if (!spill) return EMPTY;
+    const batch = readExactly(fd, this.#memory.take(size), range.position);
     if (wholeBatches(batch, range) !== size) throw new Error(`no batch at ${range.path}:${range.position}`);
     return batch;
   }
