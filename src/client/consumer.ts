@@ -184,6 +184,8 @@ export class Consumer implements RecordFetcher {
       if (read.records.buffer === space.buffer) used += read.records.length;
       topics.push({ topic: p.topic, partitions: [{ partition: p.partition, errorCode: ErrorCode.None, ...read }] });
     }
+    // Nothing landed in it (the one read spilled, or failed): it goes back at once.
+    if (used === 0) this.#connection.recycle(space);
     return topics;
   }
 
