@@ -22,6 +22,8 @@ export const LOCK_FILE = 'broker.lock';
 export const LOCK_OWNER_FILE = 'broker.json';
 export const BROKER_LOG_FILE = 'broker.log';
 export const TOPICS_DIR = 'topics';
+/** Where a deleted topic's directory goes until its files are removed off the event loop. */
+export const TRASH_DIR = 'trash';
 export const SEGMENT_SUFFIX = '.log';
 export const CLEANED_SUFFIX = '.log.cleaned';
 export const SNAPSHOT_SUFFIX = '.snapshot';

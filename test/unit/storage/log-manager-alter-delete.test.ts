@@ -1,11 +1,14 @@
 // LogManager altering and deleting topics: configs are set and removed (an empty value removes
 // the override), partitions only grow, a refused alter changes nothing, and a deleted topic
-// leaves no row in any table and no directory behind.
+// leaves no row in any table and no directory behind: its directory leaves topics/ at once and its
+// files are removed off the event loop (from trash/, which the next open empties too).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../../src/common/error-codes.js';
-import { partitionDir, topicDir } from '../../../src/storage/file-names.js';
+import { TRASH_DIR, partitionDir, topicDir } from '../../../src/storage/file-names.js';
 import type { LogManager } from '../../../src/storage/log-manager.js';
 import {
   assertSpoolError,
@@ -140,6 +143,35 @@ describe('storage > LogManager > delete', () => {
     assert.equal(log.nextOffset, 0);
     assert.equal(log.offsetForTimestamp(0), null);
     assert.deepEqual(log.append(makeBatch(1)), { baseOffset: 0, lastOffset: 0 });
+  });
+
+  /** Wait until the trash is empty (its removal runs off the event loop). */
+  async function trashEmptied(): Promise<void> {
+    const trash = join(fixture.dataDir, TRASH_DIR);
+    for (let i = 0; i < 200 && existsSync(trash) && readdirSync(trash).length > 0; i++) await sleep(10);
+    assert.deepEqual(existsSync(trash) ? readdirSync(trash) : [], [], 'the trash is emptied');
+  }
+
+  test("a deleted topic's files are removed off the event loop; a topic of the same name made at once keeps its own", async () => {
+    const { logs } = fixture.open();
+    logs.createTopic('t', 1, { 'segment.bytes': '1024' });
+    for (const batch of makeBatches(range(20).map(() => 2), { valueBytes: 60 })) logs.partition('t', 0).append(batch);
+    logs.deleteTopic('t');
+    assert.equal(existsSync(topicDir(fixture.dataDir, 't')), false, 'out of topics/ at once');
+    // Still there when deleteTopic returns: its removal has not run on this turn of the loop.
+    assert.equal(readdirSync(join(fixture.dataDir, TRASH_DIR)).length, 1);
+    logs.createTopic('t', 1, {});
+    logs.partition('t', 0).append(makeBatch(3));
+    await trashEmptied();
+    assert.deepEqual(offsetsOf(readAll(logs.partition('t', 0))), range(3));
+  });
+
+  test('opening the data directory empties what a stop left in the trash', async () => {
+    const left = join(fixture.dataDir, TRASH_DIR, 'old.1.1', '0');
+    mkdirSync(left, { recursive: true });
+    writeFileSync(join(left, '00000000000000000000.log'), 'stale');
+    fixture.open();
+    await trashEmptied();
   });
 
   test('deleting an unknown topic is UnknownTopicOrPartition', () => {
