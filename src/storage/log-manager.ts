@@ -1,7 +1,7 @@
 // LogManager: every topic and partition of one data directory. Opens index.db, recovers every
 // partition at start, creates, alters and deletes topics (catalog rows and directories together),
 // and flushes logs for the broker's fsync policy.
-import { mkdirSync, renameSync, rm, rmSync } from 'node:fs';
+import { renameSync, rm, rmSync } from 'node:fs';
 import { ensureDir } from '../common/ensure-dir.js';
 import { basename, join } from 'node:path';
 import { ErrorCode } from '../common/error-codes.js';
@@ -277,7 +277,7 @@ export class LogManager {
   #discard(dir: string): void {
     const trash = join(this.dataDir, TRASH_DIR, `${basename(dir)}.${Date.now()}.${++this.#discarded}`);
     try {
-      mkdirSync(join(this.dataDir, TRASH_DIR), { recursive: true });
+      ensureDir(join(this.dataDir, TRASH_DIR));
       renameSync(dir, trash);
     } catch {
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 // files are removed off the event loop (from trash/, which the next open empties too).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../../src/common/error-codes.js';
@@ -160,6 +160,7 @@ describe('storage > LogManager > delete', () => {
     assert.equal(existsSync(topicDir(fixture.dataDir, 't')), false, 'out of topics/ at once');
     // Still there when deleteTopic returns: its removal has not run on this turn of the loop.
     assert.equal(readdirSync(join(fixture.dataDir, TRASH_DIR)).length, 1);
+    assert.equal(statSync(join(fixture.dataDir, TRASH_DIR)).mode & 0o777, 0o700, 'private, as every directory of the data dir');
     logs.createTopic('t', 1, {});
     logs.partition('t', 0).append(makeBatch(3));
     await trashEmptied();
