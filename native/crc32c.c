@@ -10,7 +10,7 @@
  * Built at install (node-gyp); the module exports crc32c only on an x86-64 CPU with SSE4.2, and
  * spool falls back to @node-rs/crc32 when it is missing (records/crc32c.ts).
  */
-#include <node_api.h>
+#include "addon.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -147,7 +147,7 @@ static napi_value crc32c(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
+void register_crc32c(napi_env env, napi_value exports) {
 #ifdef HAVE_SSE42_BUILD
   __builtin_cpu_init();
   if (__builtin_cpu_supports("sse4.2")) {
@@ -158,8 +158,7 @@ static napi_value init(napi_env env, napi_value exports) {
   }
 #else
   (void)crc32c;
+  (void)env;
+  (void)exports;
 #endif
-  return exports;
 }
-
-NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -44,7 +44,7 @@ export class Connection {
   /** Connect; rejects with the socket error (ENOENT, ECONNREFUSED...) for the caller to judge. */
   static connect(socketPath: string): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const pool = new BufferPool({ maxFree: FREE_RESPONSE_BUFFERS, maxKeptBytes: KEPT_RESPONSE_MAX_BYTES });
+      const pool = new BufferPool({ maxFree: FREE_RESPONSE_BUFFERS, maxKeptBytes: KEPT_RESPONSE_MAX_BYTES, hugePages: true });
       let connection: Connection | null = null;
       const reader = new FrameReader(
         (frame) => {

@@ -10,7 +10,15 @@ export interface BufferPoolOptions {
   maxFree: number;
   /** A buffer larger than this is not kept when given back (a rare huge frame stays rare). */
   maxKeptBytes?: number;
+  /**
+   * Buffers of 2 MiB and more in huge pages (large-memory.ts): for a client, whose process often
+   * lives for one command and touches each buffer's memory for the first time. A broker's pool is
+   * filled once in a long life, and a huge page is resident whole, which would raise its RSS.
+   */
+  hugePages?: boolean;
 }
+
+import { largeMemory } from './large-memory.js';
 
 /** The smallest buffer made; anything larger is a power of two, so sizes that vary reuse well. */
 const MIN_CAPACITY = 64 * 1024;
@@ -18,6 +26,7 @@ const MIN_CAPACITY = 64 * 1024;
 export class BufferPool {
   readonly #maxFree: number;
   readonly #maxKeptBytes: number;
+  readonly #hugePages: boolean;
   readonly #free: ArrayBuffer[] = [];
   /** Handed out and not yet given back. Weak: a holder may drop a buffer instead. */
   readonly #lent = new WeakSet<ArrayBuffer>();
@@ -25,6 +34,7 @@ export class BufferPool {
   constructor(options: BufferPoolOptions) {
     this.#maxFree = options.maxFree;
     this.#maxKeptBytes = options.maxKeptBytes ?? Infinity;
+    this.#hugePages = options.hugePages ?? false;
   }
 
   /** Free buffers held. */
@@ -46,7 +56,7 @@ export class BufferPool {
     } else {
       let capacity = MIN_CAPACITY;
       while (capacity < size) capacity *= 2;
-      memory = Buffer.allocUnsafeSlow(capacity).buffer as ArrayBuffer;
+      memory = this.#hugePages ? largeMemory(capacity) : (Buffer.allocUnsafeSlow(capacity).buffer as ArrayBuffer);
     }
     this.#lent.add(memory);
     return Buffer.from(memory, 0, size);

@@ -3,7 +3,9 @@
 // into its batch is one copyWithin on a single view of the block: Buffer.copy makes a new view
 // object for every call (a million small copies make a million objects for the collector), and
 // set() of a subarray does too. Memory of a slot is touched once and then reused, so a stream of
-// batches costs no page faults after the first few.
+// batches costs no page faults after the first few, and the block is in huge pages where it can be
+// (large-memory.ts), so the first few are few.
+import { largeMemory } from './large-memory.js';
 
 export class ByteArena {
   readonly slotBytes: number;
@@ -13,7 +15,7 @@ export class ByteArena {
 
   constructor(slotBytes: number, slots: number) {
     this.slotBytes = slotBytes;
-    this.view = new Uint8Array(new ArrayBuffer(slotBytes * slots));
+    this.view = new Uint8Array(largeMemory(slotBytes * slots));
     for (let i = slots - 1; i >= 0; i--) this.#free.push(i * slotBytes);
   }
 

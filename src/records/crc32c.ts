@@ -7,7 +7,7 @@
 // table instead: loading an addon costs a command that sends one record more than all its
 // checksums, and a short loop beats a call into native code.
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { nativeAddon } from '../common/native-addon.js';
 
 type Crc32c = (input: Buffer) => number;
 
@@ -52,25 +52,21 @@ function makeTable(): Int32Array {
 }
 
 // require() rather than an ESM import: Node would scan @node-rs/crc32's CommonJS loader (28 KB)
-// for its export names first, and it loads only when a large input needs it. The built addon lies
-// three directories above this module, as it does above every bundled chunk (scripts/bundle-cli.mjs).
+// for its export names first, and it loads only when a large input needs it.
 //
 // @node-rs/crc32's allocator (mimalloc) reserves its arena with MADV_HUGEPAGE, so its first
 // allocation makes a whole 2 MiB page resident for a few bytes of state: 2 MiB of the broker's RSS.
 // spool's own processes (cli/main.ts, cli/broker-daemon.ts) set MIMALLOC_ALLOW_THP=0, which
 // mimalloc reads as the addon loads and which then turns transparent huge pages off for the
-// process (prctl); nothing else in Node asks for them. A library user's process is left as it is.
+// process (prctl). That also turns ordinary pages for spool's own large buffers, which ask for huge
+// pages through the addon (common/large-memory.ts), but only where this fallback loads: where
+// spool's addon did not build. A library user's process is left as it is.
 function loadNative(): Crc32c {
-  const require = createRequire(import.meta.url);
-  try {
-    const own = require(fileURLToPath(new URL('../../../build/Release/spool_native.node', import.meta.url))) as { crc32c?: Crc32c };
-    if (own.crc32c !== undefined) {
-      nativeName = 'spool';
-      return own.crc32c;
-    }
-  } catch {
-    // Not built: the install found no compiler or no Node headers.
+  const own = nativeAddon()?.crc32c;
+  if (own !== undefined) {
+    nativeName = 'spool';
+    return own;
   }
   nativeName = '@node-rs/crc32';
-  return (require('@node-rs/crc32') as { crc32c: Crc32c }).crc32c;
+  return (createRequire(import.meta.url)('@node-rs/crc32') as { crc32c: Crc32c }).crc32c;
 }
