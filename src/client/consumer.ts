@@ -153,8 +153,7 @@ export class Consumer implements RecordFetcher {
     const options = this.#options;
     const asFetch = () => this.#connection.request(ApiKey.Fetch, encodeFetchRequest(fetchRequest(parts, maxWaitMs, options.maxBytes, options.partitionMaxBytes))).then(decodeFetchResponse);
     if (!this.#files.wanted) return asFetch();
-    // A file range is read a chunk at a time whatever its size: each partition may take its share of the whole budget.
-    const fetch = fetchRequest(parts, maxWaitMs, options.maxBytes, Math.max(options.partitionMaxBytes, Math.floor(options.maxBytes / parts.length)));
+    const fetch = fetchRequest(parts, maxWaitMs, options.maxBytes, this.#rangeShare(parts.length));
     return this.#connection.request(ApiKey.LocalFetch, encodeLocalFetchRequest({ fetch, minFileBytes: MIN_FILE_RANGE_BYTES })).then(decodeLocalFetchResponse, (err: unknown) => {
       // A broker from before LocalFetch: ask it the old way from now on.
       if (!(err instanceof BrokerError && err.code === ErrorCode.InvalidRequest)) throw err;
@@ -164,8 +163,19 @@ export class Consumer implements RecordFetcher {
   }
 
   /**
-   * One read from each partition's file range, as a fetch answer: at most partitionMaxBytes each
-   * and maxBytes in all, as the broker shares a fetch's budget (partitions left without room are
+   * What one partition of `count` may take of a fetch's budget when it is read from a file range:
+   * its share of the whole (at least partitionMaxBytes), since a range costs no memory until it is
+   * read. One read of 4 MiB rather than four of 1 MiB for a single partition: each read's output is
+   * formatted and written in one go, and the 1 KiB backlog of the benchmark was read and written
+   * out in 215 against 228 ms (median of 12 alternating runs).
+   */
+  #rangeShare(count: number): number {
+    return Math.max(this.#options.partitionMaxBytes, Math.floor(this.#options.maxBytes / count));
+  }
+
+  /**
+   * One read from each partition's file range, as a fetch answer: at most its share (#rangeShare)
+   * each and maxBytes in all, as the broker shares a fetch's budget (partitions left without room are
    * read next time; #active() rotates their order). The reads share one buffer of maxBytes from
    * the pool, the same size every time so that it is reused: memory a process has not touched
    * before costs a page fault per 4 KiB, which on this project's VMs made reading six partitions
@@ -173,12 +183,12 @@ export class Consumer implements RecordFetcher {
    * than its room into memory of its own.
    */
   #readFiles(parts: PartitionPosition[]): FetchTopicResult[] {
-    const { maxBytes, partitionMaxBytes } = this.#options;
-    const space = this.#connection.borrow(maxBytes);
+    const space = this.#connection.borrow(this.#options.maxBytes);
+    const share = this.#rangeShare(parts.length);
     let used = 0;
     const topics: FetchTopicResult[] = [];
     for (const p of parts) {
-      const room = Math.min(partitionMaxBytes, space.length - used);
+      const room = Math.min(share, space.length - used);
       if (room <= 0) break;
       const read = this.#files.read(key(p.topic, p.partition), space.subarray(used, used + room), topics.length === 0);
       if (read.records.buffer === space.buffer) used += read.records.length;
