@@ -3,8 +3,8 @@
 // into its batch is one copyWithin on a single view of the block: Buffer.copy makes a new view
 // object for every call (a million small copies make a million objects for the collector), and
 // set() of a subarray does too. Memory of a slot is touched once and then reused, so a stream of
-// batches costs no page faults after the first few, and the block is in huge pages where it can be
-// (large-memory.ts), so the first few are few.
+// batches costs no page faults after the first few; with `hugePages` the block is in huge pages
+// where it can be (large-memory.ts), so the first few are few.
 import { largeMemory } from './large-memory.js';
 
 export class ByteArena {
@@ -13,9 +13,9 @@ export class ByteArena {
   readonly view: Uint8Array;
   readonly #free: number[] = [];
 
-  constructor(slotBytes: number, slots: number) {
+  constructor(slotBytes: number, slots: number, options: { hugePages?: boolean } = {}) {
     this.slotBytes = slotBytes;
-    this.view = new Uint8Array(largeMemory(slotBytes * slots));
+    this.view = new Uint8Array(options.hugePages === true ? largeMemory(slotBytes * slots) : new ArrayBuffer(slotBytes * slots));
     for (let i = slots - 1; i >= 0; i--) this.#free.push(i * slotBytes);
   }
 

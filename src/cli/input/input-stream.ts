@@ -5,7 +5,7 @@
 // cut into messages, and a chunk's memory is read into again two chunks later, so the consumer
 // must be done with a chunk when it asks for the one after next (MessageSplitter copies what it
 // keeps of a chunk when it is used up).
-import { close, fstatSync, open, read } from 'node:fs';
+import { close, fstatSync, open, read, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
 import type { ByteArena } from '../../common/byte-arena.js';
@@ -24,6 +24,20 @@ export function openInput(io: CliIo, file: string | undefined, memory: ByteArena
   if (kind === 'file') return fileChunks(Promise.resolve(fd!), false, memory);
   if (kind === 'pipe') return pipedChunks(fd!, memory);
   return streamChunks(io.stdin, memory);
+}
+
+/**
+ * The size of the input when it is a regular file (--file, or stdin redirected from one), else
+ * null: a pipe's or a terminal's length is not known in advance.
+ */
+export function inputFileBytes(io: CliIo, file: string | undefined): number | null {
+  try {
+    const stat = file !== undefined ? statSync(file) : io.stdinFd === null ? null : fstatSync(io.stdinFd);
+    return stat?.isFile() === true ? stat.size : null;
+  } catch {
+    // Reading it will say what is wrong.
+    return null;
+  }
 }
 
 /** Whether stdin is a terminal (then every line is sent at once). */

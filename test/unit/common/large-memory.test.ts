@@ -50,6 +50,18 @@ describe('common > largeMemory', () => {
     assert.ok(gained >= 2048, `AnonHugePages grew by ${gained} KiB after writing 8 MiB`);
   });
 
+  test('an arena is in huge pages only when asked (the check can fail)', { skip: !onLinux || thpMode() !== 'madvise' }, () => {
+    // With THP on "madvise", only memory marked for it gets huge pages: an ordinary arena gets none.
+    let before = anonHugeKiB();
+    const plain = new ByteArena(1 << 20, 8);
+    plain.view.fill(1);
+    assert.equal(anonHugeKiB() - before, 0, 'an ordinary arena');
+    before = anonHugeKiB();
+    const huge = new ByteArena(1 << 20, 8, { hugePages: true });
+    huge.view.fill(1);
+    assert.ok(anonHugeKiB() - before >= 2048, 'an arena asked for huge pages');
+  });
+
   test('the hugePageMemory function refuses a size that is not one', { skip: !onLinux }, () => {
     const make = nativeAddon()!.hugePageMemory!;
     assert.throws(() => make(0), RangeError);
@@ -83,7 +95,7 @@ describe('common > largeMemory', () => {
     a.fill(7);
     pool.give(a);
     assert.equal(pool.take(4 << 20).buffer, a.buffer, 'reused');
-    const arena = new ByteArena(1 << 20, 7);
+    const arena = new ByteArena(1 << 20, 7, { hugePages: true });
     const slots = Array.from({ length: 7 }, () => arena.take()!);
     slots.forEach((s, i) => s.fill(i));
     slots.forEach((s, i) => assert.ok(s.every((b) => b === i), `slot ${i} kept its bytes`));
