@@ -86,7 +86,7 @@ export async function benchLatency(): Promise<Row[]> {
       name: 'this machine: 3 bare Node relays, p50 / p99 / p99.9',
       figure: `${ms(percentile(floor.sorted, 50))} / ${ms(percentile(floor.sorted, 99))} / ${ms(percentile(floor.sorted, 99.9))}`,
       target: '-',
-      note: `the same lines at the same rate through three Node processes that only pass bytes on (relay.ts), after the same warm-up: the floor of the figures above here`,
+      note: `the same lines at the same rate through three Node processes that only pass bytes on (relay.ts), after the same warm-up: the floor of the figures above here; CPU: out ${floor.cpu[0]}, in ${floor.cpu[1]}, hub ${floor.cpu[2]} of a core`,
     },
   ];
 }
