@@ -1,5 +1,6 @@
 // The CLI's streams and environment, injected so commands never reach for `process` directly
 // and tests can run the program with their own streams.
+import { fstatSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 
 export interface CliIo {
@@ -7,6 +8,8 @@ export interface CliIo {
   /** The descriptor behind stdin (0), or null when stdin is a stream given by a test. */
   stdinFd: number | null;
   stdout: Writable & { isTTY?: boolean; columns?: number };
+  /** The descriptor behind stdout (1); absent or null when stdout is a stream given by a test. */
+  stdoutFd?: number | null;
   stderr: Writable & { isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
 }
@@ -19,12 +22,27 @@ export function processIo(): CliIo {
     },
     stdinFd: 0,
     stdout: process.stdout,
+    stdoutFd: 1,
     // Created on first access too: a pipe's stream loads node:net, which --version never needs.
     get stderr() {
       return process.stderr;
     },
     env: process.env,
   };
+}
+
+/**
+ * Whether stdout takes each write whole or fails it whole: a regular file, /dev/null or a terminal,
+ * which Node writes synchronously. A pipe or a socket may take part of a write and then close.
+ */
+export function stdoutWritesWhole(io: CliIo): boolean {
+  if (io.stdoutFd === undefined || io.stdoutFd === null) return false;
+  try {
+    const stat = fstatSync(io.stdoutFd);
+    return stat.isFile() || stat.isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 /** Write and wait for the stream to take more when its buffer is full (backpressure). */

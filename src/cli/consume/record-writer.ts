@@ -33,13 +33,20 @@ export interface RecordWriterOptions {
    * record still in this writer's or the stream's buffers when stdout failed (a closed pipe).
    */
   onWritten?: (topic: string, partition: number, nextOffset: number) => void;
+  /**
+   * stdout takes a write whole or fails it whole (a file, /dev/null, a terminal: Node writes them
+   * synchronously), so reported chunks may be as large as any flush. Not so a pipe or a socket.
+   */
+  wholeWrites?: boolean;
 }
 
 const FLUSH_BYTES = 1 << 20;
 /**
- * Chunk size when offsets are reported. A pipe closed midway cannot say how much of the chunk in
- * flight it took, so none of that chunk counts as written: smaller chunks repeat fewer records
- * to the next reader of a group, larger ones cost more write calls. 64 KiB is a pipe's buffer.
+ * Chunk size when offsets are reported to a pipe or a socket. A pipe closed midway cannot say how
+ * much of the chunk in flight it took, so none of that chunk counts as written: smaller chunks
+ * repeat fewer records to the next reader of a group, larger ones cost more write calls. 64 KiB is
+ * a pipe's buffer. Where writes are whole (wholeWrites), chunks are FLUSH_BYTES: `consume -g -e >
+ * file` of 100 MB made 1,563 writes of 64 KiB, each waited for, 20 ms of a 280 ms run.
  */
 const REPORTED_CHUNK_BYTES = 64 << 10;
 const NEWLINE = 0x0a;
@@ -88,7 +95,7 @@ export class RecordWriter implements RecordSink {
   constructor(stdout: Writable, options: RecordWriterOptions) {
     this.#stdout = stdout;
     this.#options = options;
-    this.#chunkBytes = options.onWritten === undefined ? FLUSH_BYTES : REPORTED_CHUNK_BYTES;
+    this.#chunkBytes = options.onWritten === undefined || options.wholeWrites === true ? FLUSH_BYTES : REPORTED_CHUNK_BYTES;
     stdout.on('error', () => {
       // EPIPE and friends: the reader is gone; stop quietly.
       this.#closed = true;

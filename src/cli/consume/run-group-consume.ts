@@ -6,7 +6,7 @@ import { OffsetTracker } from '../../client/reading/offset-tracker.js';
 import { readAsGroup, type GroupSettings } from '../../client/reading/group-reader.js';
 import { openTarget } from '../open-target.js';
 import type { GlobalOptions } from '../global-options.js';
-import type { CliIo } from '../../term/io.js';
+import { stdoutWritesWhole, type CliIo } from '../../term/io.js';
 import { offsetResetNotice } from './offset-reset-notice.js';
 import { RecordWriter } from './record-writer.js';
 import type { ConsumeSettings } from './run-consume.js';
@@ -17,6 +17,7 @@ export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeS
   const writer = new RecordWriter(io.stdout, {
     ...settings.writer,
     onWritten: (topic, partition, nextOffset) => tracker.written({ topic, partition }, nextOffset),
+    wholeWrites: stdoutWritesWhole(io),
   });
   const stopping = new AbortController();
   const stop = () => stopping.abort();

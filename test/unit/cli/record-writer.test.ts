@@ -147,4 +147,22 @@ describe('cli > RecordWriter > offsets written', () => {
     await writer.finish();
     assert.deepEqual(reported, ['0@2', '1@1']);
   });
+
+  for (const valueOnly of [true, false]) {
+    test(`with whole writes (a file), reported output goes out in one write, not in pipe-sized chunks (valueOnly ${valueOnly})`, async () => {
+      const many = Array.from({ length: 2000 }, (_, i) => record(`${i}`.padStart(99, '0')));
+      const writes = async (wholeWrites: boolean) => {
+        const { stdout, taken } = closingStdout(Infinity);
+        const reported: number[] = [];
+        const writer = new RecordWriter(stdout, { format: compileRecordFormat('value'), valueOnly, filter: null, count: null, untilTimestamp: null, onWritten: (_t, _p, o) => reported.push(o), wholeWrites });
+        await writer.writePartition(data(batches([many.slice(0, 1000), many.slice(1000)])));
+        await writer.finish();
+        assert.equal(Buffer.concat(taken).toString(), many.map((r) => `${r.value!.toString()}\n`).join(''));
+        assert.equal(reported[reported.length - 1], 2000, 'every record reported once taken');
+        return taken.length;
+      };
+      assert.equal(await writes(true), 1, '200 KB in one write');
+      assert.ok((await writes(false)) >= 3, 'a pipe gets 64 KiB chunks (the check can fail)');
+    });
+  }
 });
