@@ -4,6 +4,7 @@
 // is freed only when V8 gets to it, so a stream of fresh buffers both costs CPU and raises the
 // RSS. A pool keeps at most `maxFree` buffers; what it hands out beyond that is simply collected
 // when its holder drops it. A buffer is given back by any view into it, at most once.
+import { largeMemory } from './large-memory.js';
 
 export interface BufferPoolOptions {
   /** Free buffers kept for reuse. */
@@ -17,8 +18,6 @@ export interface BufferPoolOptions {
    */
   hugePages?: boolean;
 }
-
-import { largeMemory } from './large-memory.js';
 
 /** The smallest buffer made; anything larger is a power of two, so sizes that vary reuse well. */
 const MIN_CAPACITY = 64 * 1024;
