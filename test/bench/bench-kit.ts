@@ -37,9 +37,19 @@ function launch(env: NodeJS.ProcessEnv, extraArgs: string[]): number {
 export function startBroker(extraArgs: string[] = []): BenchBroker {
   const dataDir = mkdtempSync(join(tmpdir(), 'spb-'));
   const env = { ...process.env, SPOOL_HOME: dataDir, SPOOL_AUTOSTART: '0' };
+  let pid: number;
+  try {
+    pid = launch(env, extraArgs);
+  } catch (err) {
+    // Its log says why; it goes into the error, and the data dir goes away with the broker.
+    const log = join(dataDir, 'broker.log');
+    const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-12).join('\n') : '';
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`${(err as Error).message}${tail === '' ? '' : `\n${tail}`}`);
+  }
   const broker: BenchBroker = {
     dataDir,
-    pid: launch(env, extraArgs),
+    pid,
     env,
     stopOnly() {
       spawnSync(process.execPath, [SPOOL_BIN, 'broker', 'stop'], { env });
