@@ -35,7 +35,7 @@ export interface RecordWriterOptions {
   onWritten?: (topic: string, partition: number, nextOffset: number) => void;
   /**
    * stdout takes a write whole or fails it whole (a file, /dev/null, a terminal: Node writes them
-   * synchronously), so reported chunks may be as large as any flush. Not so a pipe or a socket.
+   * synchronously), so reported chunks may be as large as a flush. Not so a pipe or a socket.
    */
   wholeWrites?: boolean;
 }
