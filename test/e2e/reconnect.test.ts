@@ -90,6 +90,15 @@ describe('e2e > reconnect after a broker restart', () => {
     const consumer = sandbox.spawn(['consume', 'feed', '-o', 'end'], { stdin: 'ignore' });
     const tail = sandbox.spawn(['tail', 'feed'], { stdin: 'ignore' });
     await tail.waitFor((p) => lines(p).length === 10, 'the last 10 records');
+    // Both must be following before the broker stops: a reader that finds no broker at its start
+    // exits 3 instead. From the end, the consumer prints only records produced after it began:
+    // produce until it has printed one.
+    const deadline = Date.now() + 15_000;
+    for (let n = 1000; lines(consumer).length === 0; n++) {
+      assert.ok(Date.now() < deadline && processRunning(consumer.pid), `the consumer printed nothing; stderr: ${consumer.stderr}`);
+      await produce(n, n);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await stopBroker(sandbox.broker!);
     for (const reader of [consumer, tail]) {
       await reader.waitFor((p) => p.stderr.includes('spool: lost the broker'), 'the notice of a lost broker');
