@@ -71,6 +71,11 @@ export class FileRanges {
     return !this.#refused;
   }
 
+  /** Whether some partition is being read from a range. */
+  get holding(): boolean {
+    return this.#ranges.size > 0;
+  }
+
   /** Ask for bytes only from now on (the broker does not know LocalFetch, or the files are out of reach). */
   refuse(): void {
     this.#refused = true;

@@ -118,8 +118,8 @@ export interface RecordProducer {
 
 /**
  * Reads assigned partitions from their positions. At most one fetch is in flight and one
- * answer is being handed over, so memory stays bounded; poll() sends the next fetch before it
- * hands the data over.
+ * answer is being handed over, so memory stays bounded; poll() may send the next fetch before
+ * it hands the data over (the socket's consumer does when it is behind, Kafka's always).
  */
 export interface RecordFetcher {
   assign(position: PartitionPosition): void;
