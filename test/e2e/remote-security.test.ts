@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { PYTHON } from '../helpers/kafka-clients.js';
+import { PYTHON, haveLibrdkafka } from '../helpers/kafka-clients.js';
 import { RemotePair, makeCertificates, ok } from '../helpers/remote-pair.js';
 import { PROJECT_ROOT, assertOneErrorLine, stdoutLines } from '../helpers/spool-cli.js';
 import { SpoolSandbox } from '../helpers/spool-sandbox.js';
@@ -82,7 +82,7 @@ describe('e2e > remote mode > SASL/SCRAM and TLS', () => {
     assert.ok(caFile !== '');
   });
 
-  test("librdkafka's 3-broker mock cluster: the client library cannot negotiate with it, and spool says so in one line", { skip: MOCK_CLUSTER === '' || !existsSync(PYTHON) }, async () => {
+  test("librdkafka's 3-broker mock cluster: the client library cannot negotiate with it, and spool says so in one line", { skip: MOCK_CLUSTER === '' || !existsSync(PYTHON) || !haveLibrdkafka() }, async () => {
     const mock = spawn(PYTHON, [MOCK_CLUSTER, '3'], { stdio: ['pipe', 'pipe', 'ignore'] });
     try {
       const brokers = await new Promise<string>((resolve, reject) => {

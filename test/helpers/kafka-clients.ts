@@ -25,6 +25,11 @@ export function haveKcat(): boolean {
   return existsSync('/usr/bin/kcat');
 }
 
+/** librdkafka's shared library, which the mock cluster (../shared/tools) loads with ctypes. */
+export function haveLibrdkafka(): boolean {
+  return ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib'].some((dir) => existsSync(`${dir}/librdkafka.so.1`));
+}
+
 export function havePythonKafka(): boolean {
   return existsSync(PYTHON) && existsSync('/usr/lib/python3/dist-packages/confluent_kafka');
 }
