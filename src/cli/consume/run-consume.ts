@@ -2,6 +2,7 @@
 // read-partitions.ts) into stdout until every partition reaches its stop (-e, --until), -c is
 // met, stdout closes or Ctrl-C. A lost broker is waited for, and reading goes on from the same
 // positions once it is back.
+import { tierUpSooner } from '../../common/v8-tiering.js';
 import { readPartitions } from '../../client/reading/read-partitions.js';
 import { resolveTopics, startPositions, type PositionOptions } from '../../client/reading/start-positions.js';
 import { isConnectionLost, openTarget } from '../open-target.js';
@@ -17,6 +18,7 @@ export interface ConsumeSettings {
 }
 
 export async function runConsume(globals: GlobalOptions, settings: ConsumeSettings, io: CliIo): Promise<void> {
+  tierUpSooner();
   const target = await openTarget(globals, io);
   const abort = new AbortController();
   const onSignal = () => abort.abort();

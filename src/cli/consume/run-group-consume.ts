@@ -1,6 +1,7 @@
 // `spool consume -g` (SPEC §3 consume, §5): the group read of client/reading/group-reader.ts with
 // stdout as its sink. Offsets are committed only for records stdout has taken (after a closed
 // pipe: those the pipe took before it closed). Ctrl-C commits, leaves the group and exits 0.
+import { tierUpSooner } from '../../common/v8-tiering.js';
 import { hostname } from 'node:os';
 import { OffsetTracker } from '../../client/reading/offset-tracker.js';
 import { readAsGroup, type GroupSettings } from '../../client/reading/group-reader.js';
@@ -12,6 +13,7 @@ import { RecordWriter } from './record-writer.js';
 import type { ConsumeSettings } from './run-consume.js';
 
 export async function runGroupConsume(globals: GlobalOptions, settings: ConsumeSettings, group: GroupSettings, io: CliIo): Promise<void> {
+  tierUpSooner();
   const target = await openTarget(globals, io);
   const tracker = new OffsetTracker();
   const writer = new RecordWriter(io.stdout, {

@@ -3,6 +3,7 @@
 // names the bad line and how many messages were stored before it. The producer is idempotent:
 // when the broker goes away it waits for it to come back (--reconnect-timeout-ms) and sends the
 // unacknowledged batches again, which the broker never stores twice.
+import { tierUpSooner } from '../../common/v8-tiering.js';
 import { ProduceFailure } from '../../client/producer.js';
 import type { RecordProducer, Target } from '../../client/target/target.js';
 import { ByteArena } from '../../common/byte-arena.js';
@@ -52,6 +53,7 @@ const MAX_IN_FLIGHT = 4;
 const ARENA_SLOTS = 2 + MAX_IN_FLIGHT + 1;
 
 export async function runProduce(globals: GlobalOptions, settings: ProduceSettings, io: CliIo): Promise<void> {
+  tierUpSooner();
   const started = monotonicMs();
   const target = await openTarget(globals, io);
   try {

@@ -3,6 +3,7 @@
 // records, each record flushed at once; on a terminal it shows the live view (ui/tail-view.tsx),
 // or with --no-follow the same rows printed once. Globs that match no topic are an error with
 // --no-follow; following, it waits for a topic to match, and says so once on a terminal.
+import { tierUpSooner } from '../../common/v8-tiering.js';
 import type { Target, TargetAdmin } from '../../client/target/target.js';
 import { ErrorCode } from '../../common/error-codes.js';
 import { BrokerError } from '../../common/errors.js';
@@ -40,6 +41,7 @@ export interface TailContext {
 }
 
 export async function runTail(globals: GlobalOptions, settings: TailSettings, io: CliIo): Promise<void> {
+  tierUpSooner();
   const target = await openTarget(globals, io);
   const abort = new AbortController();
   const onSignal = () => abort.abort();
