@@ -22,6 +22,9 @@ export const STREAMING_INTERRUPT_BUDGET = 16 * 1024;
 const AFTER_START_MS = 250;
 
 export function tierUpSooner(): void {
+  // The build's runs that write the code caches (scripts/code-caches.mjs): a cache written under
+  // a changed flag is refused at every later start, which runs with V8's defaults.
+  if (process.env.SPOOL_WRITE_CODE_CACHE === '1') return;
   setTimeout(() => {
     try {
       const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
