@@ -3,7 +3,6 @@
 // --foreground` runs, without the rest of the CLI. Its flags are the ones the launcher writes
 // (cli/commands/broker-settings.ts brokerArgs, all optional: autostart passes none) and are
 // checked as `broker start` checks them; an error is its last log line, which the launcher reports.
-import { tierUpSooner } from '../common/v8-tiering.js';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BROKER_CONFIG, DEFAULT_KAFKA_MAX_REQUEST_BYTES, type FsyncPolicy } from '../broker/broker-config.js';
 import { UsageError } from '../common/errors.js';
@@ -15,7 +14,6 @@ import { reportSpoolError } from './report-error.js';
 const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'never'];
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<void> {
-  tierUpSooner();
   // No 2 MiB huge page for the CRC addon's allocator: 2 MiB of the broker's RSS (records/crc32c.ts).
   process.env.MIMALLOC_ALLOW_THP ??= '0';
   try {
