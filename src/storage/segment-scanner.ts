@@ -95,10 +95,13 @@ export function scanSegmentFile(
       if (defect !== null) return fail(defect);
       const offsets = batchOffsets(chunk, start, nextOffset, contiguous, endOffset);
       if (typeof offsets === 'string') return fail(offsets);
+      // Field by field, not `...offsets` among them: see readPartitionResult (protocol/messages/fetch.ts).
       const batch: ScannedBatch = {
         position,
         sizeBytes: size,
-        ...offsets,
+        baseOffset: offsets.baseOffset,
+        lastOffset: offsets.lastOffset,
+        maxTimestamp: offsets.maxTimestamp,
         recordCount: readRecordCount(chunk, start),
         bytes: chunk.subarray(start, start + size),
       };

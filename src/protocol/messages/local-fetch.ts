@@ -16,13 +16,14 @@ import { BufferReader } from '../buffer-reader.js';
 import { BufferWriter } from '../buffer-writer.js';
 import {
   readFetchRequest,
-  readPartitionHead,
+  readPartitionResult,
   readTopicResults,
   writeFetchRequest,
   writePartitionHead,
   writeTopicResults,
   type FetchRequest,
   type FetchTopicResult,
+  type FileRange,
 } from './fetch.js';
 
 export interface LocalFetchRequest {
@@ -51,13 +52,14 @@ export function encodeLocalFetchResponse(topics: readonly FetchTopicResult[]): B
 }
 
 export function decodeLocalFetchResponse(body: Buffer): FetchTopicResult[] {
-  return readTopicResults(body, 28, (r) => {
-    const head = readPartitionHead(r);
-    const path = r.string();
-    if (path === null) return { ...head, records: r.bytes() };
-    const file = { path, inode: r.int64(), position: r.int64(), end: r.int64(), endOffset: r.int64() };
-    return { ...head, records: r.bytes(), file };
-  });
+  return readTopicResults(body, 28, (r) => readPartitionResult(r, readFileRange));
+}
+
+/** The path, and where the range lies when there is one (a null path: the records are inline). */
+function readFileRange(r: BufferReader): FileRange | undefined {
+  const path = r.string();
+  if (path === null) return undefined;
+  return { path, inode: r.int64(), position: r.int64(), end: r.int64(), endOffset: r.int64() };
 }
 
 const EMPTY = Buffer.alloc(0);
