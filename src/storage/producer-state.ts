@@ -65,6 +65,12 @@ export interface ProducerStateLimits {
 export class ProducerStateTable {
   /** Insertion order is activity order: an entry is moved to the end on every batch. */
   readonly #entries = new Map<number, ProducerEntry>();
+  /**
+   * The entry at the end. A producer that is already there is not moved: deleting and re-adding
+   * a key gives a long-lived Map a new hash table every few batches, allocated in V8's old
+   * generation, and with one busy producer that was every batch of the stream.
+   */
+  #newest: ProducerEntry | undefined;
   readonly #limits: ProducerStateLimits;
 
   constructor(limits: Partial<ProducerStateLimits> = {}) {
@@ -129,7 +135,8 @@ export class ProducerStateTable {
   /** Put back an entry read from a snapshot (oldest first). */
   restore(entry: ProducerEntry): void {
     this.#entries.delete(entry.producerId);
-    this.#entries.set(entry.producerId, { ...entry, batches: entry.batches.slice(-CACHED_BATCHES) });
+    this.#newest = { ...entry, batches: entry.batches.slice(-CACHED_BATCHES) };
+    this.#entries.set(entry.producerId, this.#newest);
   }
 
   /** Forget producers whose last batch is older than the expiration, and any past the cap. */
@@ -138,6 +145,7 @@ export class ProducerStateTable {
     for (const entry of this.#entries.values()) {
       if (entry.lastAppendMs > oldestKept && this.#entries.size <= this.#limits.maxProducers) break;
       this.#entries.delete(entry.producerId);
+      if (entry === this.#newest) this.#newest = undefined;
     }
   }
 
@@ -147,14 +155,15 @@ export class ProducerStateTable {
     if (entry === undefined) {
       entry = { producerId: batch.producerId, epoch: batch.producerEpoch, nextSeq: batch.firstSeq, batches: [], lastAppendMs: nowMs };
     } else {
-      this.#entries.delete(batch.producerId);
+      if (entry !== this.#newest) this.#entries.delete(batch.producerId);
       if (entry.epoch !== batch.producerEpoch) {
         entry.epoch = batch.producerEpoch;
         entry.batches = [];
       }
       entry.lastAppendMs = Math.max(entry.lastAppendMs, nowMs);
     }
-    this.#entries.set(batch.producerId, entry);
+    if (entry !== this.#newest) this.#entries.set(batch.producerId, entry);
+    this.#newest = entry;
     this.evict(nowMs);
     return entry;
   }

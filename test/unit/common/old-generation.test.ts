@@ -1,4 +1,4 @@
-// The per-fetch paths leave nothing in V8's old generation. A following reader and the broker
+// The per-fetch paths (and the per-batch bookkeeping of an idempotent producer) leave nothing in V8's old generation. A following reader and the broker
 // serving it go through them about once per append, and what they left there (V8 allocates part of
 // an object literal whose spread is followed by more properties straight in the old generation;
 // a long-lived Map or Set that gains and loses a key gets a new hash table there) filled it by
@@ -69,5 +69,16 @@ const cycle = () => { let woken = false; parked.park(owner, partitions, 500, () 
 `;
     const bytes = oldBytesPerCall(dir, setup, 'cycle()');
     assert.ok(bytes < 8, `${bytes.toFixed(1)} bytes per fetch`);
+  });
+
+  test("recording an idempotent producer's batch (the produce path's part, beside the fetch's)", () => {
+    const setup = `
+import { ProducerStateTable } from '${src('storage/producer-state.js')}';
+const table = new ProducerStateTable();
+let seq = 0;
+const append = (i) => { const batch = { producerId: 7, producerEpoch: 0, firstSeq: seq, lastSeq: seq + 9, lastOffsetDelta: 9 }; seq += 10; table.recordAppend(batch, i * 10, i * 10 + 9, i, 1000); };
+`;
+    const bytes = oldBytesPerCall(dir, setup, 'append(i)');
+    assert.ok(bytes < 8, `${bytes.toFixed(1)} bytes per batch`);
   });
 });

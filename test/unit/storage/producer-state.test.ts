@@ -154,6 +154,19 @@ describe('storage > ProducerStateTable > memory', () => {
     assert.deepEqual([...table.entries()].map((e) => e.producerId), [2, 0, 9]);
   });
 
+  test('the most recently active producer stays last while it keeps appending, and the order holds after it', () => {
+    const table = new ProducerStateTable({ maxProducers: 3 });
+    for (let p = 0; p < 3; p++) table.recordAppend(fields(p, 0, 0, 1), p, p, NOW, NOW);
+    for (let seq = 1; seq < 4; seq++) table.recordAppend(fields(2, 0, seq, 1), 2 + seq, 2 + seq, NOW, NOW);
+    assert.deepEqual([...table.entries()].map((e) => e.producerId), [0, 1, 2]);
+    table.recordAppend(fields(0, 0, 1, 1), 9, 9, NOW, NOW);
+    table.recordAppend(fields(2, 0, 4, 1), 10, 10, NOW, NOW);
+    assert.deepEqual([...table.entries()].map((e) => e.producerId), [1, 0, 2]);
+    table.recordAppend(fields(5, 0, 0, 1), 11, 11, NOW, NOW);
+    assert.deepEqual([...table.entries()].map((e) => e.producerId), [0, 2, 5]);
+    assert.equal(table.entry(2)?.nextSeq, 5);
+  });
+
   test('five batches are remembered per producer', () => {
     assert.deepEqual(tableWith(9).entry(PID)?.batches.map((b) => b.firstSeq), [40, 50, 60, 70, 80]);
   });
