@@ -61,8 +61,15 @@ describe('e2e > top', () => {
 
   test('records appended during the interval show up as a rate in', async () => {
     const top = sandbox.spawn(['top', '--json', '--interval-ms', '1500']);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assertExit(await sandbox.run(['produce', 'metrics', '--quiet'], { input: 'x\n'.repeat(300) }), 0);
+    // top reads the counters once it is connected and again 1500 ms later; when that first
+    // reading comes is not known here. One produce sent a fixed 300 ms after the spawn landed
+    // before it whenever top's start stalled for as long (rate 0): records go on being appended
+    // until top exits instead, so some of them always fall between its two readings.
+    for (let n = 0; top.running; n++) {
+      assert.ok(n < 200, 'top did not exit');
+      assertExit(await sandbox.run(['produce', 'metrics', '--quiet'], { input: 'x\n'.repeat(100) }), 0);
+      await Promise.race([top.exited, new Promise((resolve) => setTimeout(resolve, 100))]);
+    }
     const result = await top.finish();
     assertExit(result, 0);
     const metrics = (JSON.parse(result.stdout.toString('utf8')) as TopJson).topics.find((t) => t.name === 'metrics');
