@@ -97,7 +97,14 @@ describe('e2e > remote mode > records', () => {
     // Following: a record produced while tail runs comes out at once.
     const follower = pair.sandbox.spawn([...pair.brokerArgs, 'tail', 'events', '-n', '0', '-f', '%k %s\\n']);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // With -n 0 tail follows from the end offsets it reads once connected to the cluster: a
+      // record produced before then is never printed. A fixed 1.5 s was not always enough for
+      // that start on a loaded machine; a marker is produced until one comes out instead.
+      for (let i = 0; !follower.stdout.toString().includes('marker '); i++) {
+        assert.ok(i < 100 && follower.running, `tail did not start following; stderr: ${follower.stderr}`);
+        await ok(pair.local(['produce', 'events', '-k', 'marker', '-p', '2'], { input: `m${i}\n` }), 'produce a marker');
+        await Promise.race([follower.exited, new Promise((resolve) => setTimeout(resolve, 200))]);
+      }
       await ok(pair.local(['produce', 'events', '-k', 'live', '-p', '2'], { input: 'now\n' }), 'produce live');
       await follower.waitFor((p) => p.stdout.toString().includes('live now\n'), 'the live record', 20_000);
     } finally {
