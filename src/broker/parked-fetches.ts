@@ -7,7 +7,7 @@
 // and lose a key each time: V8 gives a long-lived Map or Set a new hash table whenever its entries
 // come and go, and allocates that table straight in the old generation (some 60 bytes a change).
 // At 1,000 parks a second that filled the broker's old generation by about 0.3 MB/s, and the full
-// collections it caused paused the broker for 3-7 ms every few seconds, the worst delays a
+// collections it caused paused the broker for 3-7 ms every ten seconds or so, the worst delays a
 // following reader saw.
 
 /** `final`: the max wait ran out or the broker is stopping, so the fetch must answer now. */
