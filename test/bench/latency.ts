@@ -3,7 +3,7 @@
 // microseconds, performance.timeOrigin + performance.now()) taken as this process writes it to
 // produce's stdin; this same process reads tail's stdout, so one clock measures print time minus
 // send time for every record. Percentiles over the 100,000 records, measured after WARMUP_MS at
-// the same rate (lines prefixed `w`, not measured): the first seconds of freshly started Node
+// the same rate (those first lines are not measured): the first seconds of freshly started Node
 // processes run code that is not yet optimised, which is start-up cost, not steady latency. The
 // warm-up's own p99 is reported beside them, and so are the percentiles of all the records.
 // Then the same lines at the same rate through three Node processes that only pass bytes on
@@ -114,12 +114,14 @@ async function measureRelay(): Promise<Measured> {
 }
 
 /**
- * Lines into `input`, each its own send time, read back from `output`: WARMUP_MS at the rate
- * (lines prefixed `w`), then DURATION_MS measured.
+ * Lines into `input`, each its own send time, read back from `output`: WARMUP_MS at the rate, then
+ * DURATION_MS measured. Warm-up and measured lines are alike and go through the same code here
+ * (which of them a line is, is told by its place in the stream): a branch first taken when the
+ * measurement starts would send this process's own optimised code back to the interpreter and
+ * recompile it a few hundred milliseconds in, and that pause would be counted as spool's latency.
  */
 async function measure(pipeline: Pipeline): Promise<Measured> {
-  const latencies = new Float64Array(TOTAL);
-  const warmLatencies: number[] = [];
+  const latencies = new Float64Array(WARMUP_TOTAL + TOTAL);
   let received = 0;
   let warm = false;
   let pending = '';
@@ -136,8 +138,7 @@ async function measure(pipeline: Pipeline): Promise<Measured> {
       const line = text.slice(start, nl);
       start = nl + 1;
       if (line === 'warm-up') warm = true;
-      else if (line.charCodeAt(0) === 119 /* w */) warmLatencies.push(at - Number(line.slice(1)));
-      else if (received < TOTAL) latencies[received++] = at - Number(line);
+      else if (received < latencies.length) latencies[received++] = at - Number(line);
     }
     pending = text.slice(start);
     onProgress();
@@ -152,24 +153,30 @@ async function measure(pipeline: Pipeline): Promise<Measured> {
       setTimeout(resolve, 200);
     });
   }
-  await sendPaced(pipeline.input, WARMUP_TOTAL, 'w');
-  const cpuBefore = pipeline.pids.map(processCpuMs);
-  const sendStarted = performance.now();
-  await sendPaced(pipeline.input, TOTAL, '');
+  // The processes' CPU is read when the warm-up is due to end, by a timer outside the sending loop.
+  let cpuBefore: number[] = [];
+  let measuredFrom = 0;
+  const warmUpEnds = setTimeout(() => {
+    cpuBefore = pipeline.pids.map(processCpuMs);
+    measuredFrom = performance.now();
+  }, WARMUP_MS);
+  await sendPaced(pipeline.input, WARMUP_TOTAL + TOTAL);
+  clearTimeout(warmUpEnds);
   const cpuAfter = pipeline.pids.map(processCpuMs);
-  const sendMs = performance.now() - sendStarted;
-  const cpu = cpuAfter.map((after, i) => `${Math.round(((after - cpuBefore[i]!) * 100) / sendMs)}%`);
+  const sendMs = performance.now() - measuredFrom;
+  const cpu = cpuAfter.map((after, i) => `${Math.round(((after - (cpuBefore[i] ?? after)) * 100) / sendMs)}%`);
   pipeline.input.end();
   const deadline = Date.now() + 30_000;
-  while (received < TOTAL && Date.now() < deadline) {
+  while (received < latencies.length && Date.now() < deadline) {
     await new Promise<void>((resolve) => {
       onProgress = resolve;
       setTimeout(resolve, 500);
     });
   }
+  const warmCount = Math.min(received, WARMUP_TOTAL);
   return {
-    sorted: Array.from(latencies.subarray(0, received)).sort((a, b) => a - b),
-    warmSorted: warmLatencies.sort((a, b) => a - b),
+    sorted: Array.from(latencies.subarray(warmCount, received)).sort((a, b) => a - b),
+    warmSorted: Array.from(latencies.subarray(0, warmCount)).sort((a, b) => a - b),
     cpu,
   };
 }
@@ -194,13 +201,13 @@ function signal(child: ChildProcess, name: NodeJS.Signals): void {
 }
 
 /** Write `total` lines at RATE_PER_SEC, each stamped with the time it is written. */
-async function sendPaced(stdin: Writable, total: number, prefix: string): Promise<void> {
+async function sendPaced(stdin: Writable, total: number): Promise<void> {
   const started = performance.now();
   let sent = 0;
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) * RATE_PER_SEC) / 1000));
     let text = '';
-    for (; sent < due; sent++) text += `${prefix}${nowMs().toFixed(3)}\n`;
+    for (; sent < due; sent++) text += `${nowMs().toFixed(3)}\n`;
     if (text !== '' && !stdin.write(text)) await new Promise((resolve) => stdin.once('drain', resolve));
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
