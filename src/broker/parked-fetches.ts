@@ -44,9 +44,12 @@ export class ParkedFetches {
 
   /** Park until an append to one of `partitions` or `maxWaitMs`; `wake` runs exactly once. */
   park(owner: object, partitions: ReadonlyArray<readonly [string, number]>, maxWaitMs: number, wake: WakeFetch): void {
+    // A loop, not partitions.map(): see appendPartitions (append-partitions.ts).
+    const keys: string[] = [];
+    for (const [t, p] of partitions) keys.push(ParkedFetches.key(t, p));
     const fetch: ParkedFetch = {
       owner,
-      keys: partitions.map(([t, p]) => ParkedFetches.key(t, p)),
+      keys,
       timer: setTimeout(() => this.#wake(fetch, true), maxWaitMs),
       wake,
       done: false,

@@ -60,4 +60,39 @@ describe('storage > transactionRunner', () => {
       assert.deepEqual(values(db), [1, 3]);
     });
   });
+
+  test('nested calls of one runner each return their own value, whatever ran or failed before', () => {
+    withDb((db) => {
+      const inTransaction = transactionRunner(db);
+      const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+      const answers = inTransaction(() => {
+        insert.run(1);
+        const inner = inTransaction(() => {
+          insert.run(2);
+          return { inner: true };
+        });
+        assert.throws(() =>
+          inTransaction(() => {
+            throw new Error('inner');
+          }),
+        );
+        return [inner, 'outer'];
+      });
+      assert.deepEqual(answers, [{ inner: true }, 'outer']);
+      assert.throws(() =>
+        inTransaction(() => {
+          throw new Error('boom');
+        }),
+      );
+      assert.equal(
+        inTransaction(() => undefined),
+        undefined,
+      );
+      assert.equal(
+        inTransaction(() => 7),
+        7,
+      );
+      assert.deepEqual(values(db), [1, 2]);
+    });
+  });
 });
