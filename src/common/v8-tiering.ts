@@ -3,16 +3,18 @@
 // a certain amount of bytecode (its interrupt budget, 66 KiB by default). A command that moves a
 // few records a millisecond runs each of its per-batch functions only a thousand times a second,
 // so at the default they were still being optimised 3 to 6 s after the start, each compilation a
-// burst on a background thread that held records up. A quarter of the default brings that into
-// the first seconds. In the latency case of `npm run bench` (10,000 records/s from `produce
-// --linger-ms 0` to a following `tail`, after a 3 s warm-up), three alternating runs of each build
-// measured p99 0.64–0.71 ms and p99.9 2.5–4.1 ms against 0.74–0.91 and 4.1–4.4 ms. The broker
-// keeps the default: it runs long, and with the budget lowered in it too its peak RSS over the
-// throughput bench rose from 58 to 60.1 MiB, over its budget of 60.
+// burst on a background thread that held records up. A quarter of the default brought that into
+// the first 3 s (latency case of `npm run bench`, three alternating runs of each build: p99
+// 0.64–0.71 ms and p99.9 2.5–4.1 ms against 0.74–0.91 and 4.1–4.4 ms); an eighth brings produce's
+// read loop (a 12–19 ms compilation) from 2.4–3.1 s after the start into the first 1.5 s, and the
+// p99 of the whole 13 s of the latency case, warm-up included, from 2.13–2.87 ms to 1.83–2.27 ms
+// (five alternating runs of each). The broker keeps the default: it runs long, and with the budget
+// lowered in it too its peak RSS over the throughput bench rose from 58 to 60.1 MiB, over its
+// budget of 60.
 import { createRequire } from 'node:module';
 
-/** A quarter of V8's default (67,584 bytes of bytecode in Node 20). */
-export const STREAMING_INTERRUPT_BUDGET = 16 * 1024;
+/** An eighth of V8's default (67,584 bytes of bytecode in Node 20). */
+export const STREAMING_INTERRUPT_BUDGET = 8 * 1024;
 
 /**
  * Not at once: V8 takes a changed flag as a reason to refuse the code caches of modules loaded
