@@ -11,6 +11,7 @@ import type { ApiKey } from '../protocol/api-keys.js';
 import { ONE_PIECE_FRAME_BYTES, decodeResponseFrame, encodeRequestHeader, joinFrame } from '../protocol/frame.js';
 import { FrameReader } from '../protocol/frame-reader.js';
 import { decodeJsonBody, encodeJsonBody } from '../protocol/json-body.js';
+import { PendingRequests } from './pending-requests.js';
 
 /** Large responses kept for reuse: the one being read and the one being written out, each. */
 const FREE_RESPONSE_BUFFERS = 2;
@@ -26,7 +27,7 @@ export class Connection {
   readonly socketPath: string;
   readonly #socket: Socket;
   readonly #pool: BufferPool;
-  readonly #pending = new Map<number, Pending>();
+  readonly #pending = new PendingRequests<Pending>();
   #nextId = 1;
   #closedError: Error | null = null;
   #drained: Promise<void> | null = null;
@@ -109,7 +110,7 @@ export class Connection {
     this.#nextId = this.#nextId >= 0x7fffffff ? 1 : this.#nextId + 1;
     let size = 0;
     for (const part of body) size += part.length;
-    const response = new Promise<Buffer>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    const response = new Promise<Buffer>((resolve, reject) => this.#pending.add(id, { resolve, reject }));
     const socket = this.#socket;
     const header = encodeRequestHeader(apiKey, id, size);
     let ok: boolean;
@@ -142,16 +143,15 @@ export class Connection {
   /** Close; requests still unanswered are dropped (their promises never settle). */
   close(): void {
     this.#closedError ??= new BrokerUnavailableError('connection closed');
-    this.#pending.clear();
+    this.#pending.takeAll();
     this.#socket.end();
     this.#socket.destroy();
   }
 
   #onFrame(frame: Buffer): void {
     const response = decodeResponseFrame(frame);
-    const pending = this.#pending.get(response.requestId);
+    const pending = this.#pending.take(response.requestId);
     if (pending === undefined) return;
-    this.#pending.delete(response.requestId);
     if (response.errorCode === 0) pending.resolve(response.body);
     else pending.reject(brokerError(response.errorCode as ErrorCode, response.body));
   }
@@ -159,8 +159,7 @@ export class Connection {
   #fail(err: Error): void {
     this.#closedError ??= err;
     this.#endDrainWait();
-    for (const pending of this.#pending.values()) pending.reject(err);
-    this.#pending.clear();
+    for (const pending of this.#pending.takeAll()) pending.reject(err);
   }
 }
 

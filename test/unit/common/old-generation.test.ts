@@ -71,6 +71,17 @@ const cycle = () => { let woken = false; parked.park(owner, partitions, 500, () 
     assert.ok(bytes < 8, `${bytes.toFixed(1)} bytes per fetch`);
   });
 
+  test("a connection's request waiting for its answer, then answered", () => {
+    const setup = `
+import { PendingRequests } from '${src('client/pending-requests.js')}';
+const pending = new PendingRequests();
+let id = 1;
+const cycle = () => { const mine = id++; pending.add(mine, { mine }); return pending.take(mine); };
+`;
+    const bytes = oldBytesPerCall(dir, setup, 'cycle()');
+    assert.ok(bytes < 8, `${bytes.toFixed(1)} bytes per request`);
+  });
+
   test("recording an idempotent producer's batch (the produce path's part, beside the fetch's)", () => {
     const setup = `
 import { ProducerStateTable } from '${src('storage/producer-state.js')}';
